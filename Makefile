@@ -1,0 +1,55 @@
+# Kartoteka — the two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test lint typecheck check bench messages clean
+
+$(VENV)/.runtime: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+## run: install, migrate, load demo data, print the login, serve on http://127.0.0.1:8000
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py ensure_admin
+	./bin/serve $(HOST) $(PORT) $(WORKERS)
+
+## test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy .
+
+check: $(VENV)/.dev
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+## bench: benchmarks on 1,000,000 clients; JSON results in var/bench/
+bench: $(VENV)/.dev
+	$(PY) -m bench
+
+## messages: refresh and compile the Polish/English translations
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l pl -l en --ignore='.venv/*' --ignore='var/*'
+	$(PY) manage.py compilemessages --ignore='.venv/*'
+
+clean:
+	rm -rf $(VENV) var

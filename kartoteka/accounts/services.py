@@ -1,0 +1,33 @@
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from kartoteka.accounts.models import ApiToken, User
+from kartoteka.accounts.roles import ROLES
+from kartoteka.audit.services import audit_record
+
+
+def api_token_create(*, user: User, name: str = "") -> str:
+    """Create a token for `user` and return its secret (stored only as a digest)."""
+    secret = ApiToken.new_secret()
+    ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(secret), prefix=secret[:8])
+    audit_record(actor=user, event_type="accounts.api_token.created", details={"name": name})
+    return secret
+
+
+@transaction.atomic
+def staff_user_create(
+    *, username: str, password: str, role: str, first_name: str = "", last_name: str = "", email: str = ""
+) -> User:
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}")
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=role == "administrator",
+        is_superuser=False,
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user

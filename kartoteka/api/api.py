@@ -1,0 +1,86 @@
+"""The one NinjaAPI: routers of every domain, authentication and error translation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from kartoteka.api.auth import BearerToken
+from kartoteka.core.errors import ApplicationError, NotFound, PermissionDenied
+
+api = NinjaAPI(
+    title="Kartoteka API",
+    version="1",
+    description="Client-base management. Authenticate with `Authorization: Bearer <token>` "
+    "(`manage.py create_api_token USERNAME`).",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def validation_errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+@api.exception_handler(ValidationError)
+def _django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("Some fields are not valid."), "errors": validation_errors(exc)}, status=422
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        errors.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
+    return api.create_response(request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _("Permission denied.")}, status=403)
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, **exc.extra}, status=409)
+
+
+def _register_routers() -> None:
+    from kartoteka.clients.api import router as clients_router
+
+    api.add_router("/", clients_router)
+
+
+_register_routers()
+
+
+def _mark_public(patterns: list[Any]) -> None:
+    """The API authenticates by itself; exempt it from LoginRequiredMiddleware's redirect."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _mark_public(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback.login_required = False  # type: ignore[attr-defined]
+
+
+def api_urls() -> Any:
+    urls = api.urls
+    _mark_public(urls[0])
+    return urls

@@ -1,0 +1,48 @@
+"""Writing the audit log. Services call these inside their own transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+
+from kartoteka.audit.models import AuditEvent, AuditEventClient
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from kartoteka.accounts.models import User
+    from kartoteka.clients.models import Client
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    event_type: str,
+    client: Client | None = None,
+    changes: dict[str, list[Any]] | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor, event_type=event_type, client=client, changes=changes or {}, details=details or {}
+    )
+
+
+def audit_record_bulk(
+    *, actor: User | None, event_type: str, clients: QuerySet[Client], details: dict[str, Any] | None = None
+) -> AuditEvent:
+    """One event for a bulk action; its clients are copied with one INSERT ... SELECT."""
+    event = AuditEvent.objects.create(actor=actor, event_type=event_type, details=details or {})
+    ids_sql, params = clients.values("id").query.sql_with_params()
+    table = AuditEventClient._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (event_id, client_id) SELECT %s, sub.id FROM ({ids_sql}) sub",  # noqa: S608
+            (event.pk, *params),
+        )
+    return event
+
+
+def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}

@@ -1,0 +1,106 @@
+"""Every read of clients that views and the API need. Each starts from the actor's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from kartoteka.accounts.models import User
+from kartoteka.clients.filters import ClientFilter
+from kartoteka.clients.models import Client, ClientGroup, Label, Note
+from kartoteka.core.errors import NotFound
+from kartoteka.core.pagination import Page, paginate
+from kartoteka.core.permissions import require_perm
+
+
+def client_scope(*, actor: User) -> QuerySet[Client]:
+    """All clients the actor may see (today: every client, for any staff user who may view)."""
+    require_perm(actor, "clients.view_client")
+    return Client.objects.all()
+
+
+def client_get(*, actor: User, client_id: int) -> Client:
+    client = (
+        client_scope(actor=actor)
+        .select_related("created_by", "updated_by")
+        .prefetch_related("groups", "labels")
+        .filter(id=client_id)
+        .first()
+    )
+    if client is None:
+        raise NotFound(_("Client not found."))
+    return client
+
+
+def client_list(*, actor: User, filters: ClientFilter, cursor: str | None, limit: int) -> Page[Client]:
+    """One page of the filtered, sorted list: a fixed number of queries whatever the page size."""
+    queryset = filters.apply(client_scope(actor=actor)).prefetch_related(
+        Prefetch("groups", queryset=ClientGroup.objects.only("id", "name", "color")),
+        Prefetch("labels", queryset=Label.objects.only("id", "name", "color")),
+    )
+    return paginate(queryset, filters.sort_spec, cursor=cursor, limit=limit)
+
+
+def client_count(*, actor: User, filters: ClientFilter) -> int:
+    return filters.apply(client_scope(actor=actor)).count()
+
+
+@dataclass(frozen=True)
+class ClientSelection:
+    """What a bulk action works on: explicit ids, or everything matching a filter."""
+
+    ids: tuple[int, ...] | None = None
+    filters: ClientFilter | None = None
+
+
+def clients_selected(*, actor: User, selection: ClientSelection) -> QuerySet[Client]:
+    """Resolve a selection to a queryset (never loaded into memory here).
+
+    Explicit ids are still confined to the same list (archived or not) as the filter says.
+    """
+    filters = selection.filters or ClientFilter(status="all")
+    if selection.ids is not None:
+        scope = client_scope(actor=actor).filter(archived_at__isnull=not filters.archived)
+        return scope.filter(id__in=selection.ids)
+    return filters.apply(client_scope(actor=actor))
+
+
+def client_duplicates(
+    *, email: str = "", nip: str = "", phone: str = "", exclude_id: int | None = None, limit: int = 10
+) -> list[Client]:
+    """Existing clients (archived too) sharing the normalised e-mail, NIP or phone."""
+    condition = Q()
+    if email:
+        condition |= Q(email=email)
+    if nip:
+        condition |= Q(nip=nip)
+    if phone:
+        condition |= Q(phone=phone)
+    if not condition:
+        return []
+    queryset = Client.objects.filter(condition)
+    if exclude_id is not None:
+        queryset = queryset.exclude(id=exclude_id)
+    return list(queryset.order_by("id")[:limit])
+
+
+def client_notes(*, actor: User, client: Client) -> QuerySet[Note]:
+    require_perm(actor, "clients.view_note")
+    return client.notes.select_related("author").order_by("-created_at", "-id")
+
+
+def note_get(*, actor: User, client: Client, note_id: int) -> Note:
+    note = client_notes(actor=actor, client=client).filter(id=note_id).first()
+    if note is None:
+        raise NotFound(_("Note not found."))
+    return note
+
+
+def groups_all() -> QuerySet[ClientGroup]:
+    return ClientGroup.objects.order_by("name")
+
+
+def labels_all() -> QuerySet[Label]:
+    return Label.objects.order_by("name")

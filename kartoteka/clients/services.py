@@ -1,0 +1,281 @@
+"""Every write to clients, notes, groups and labels. Views and the API call only these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kartoteka.accounts.models import User
+from kartoteka.audit.services import audit_record, field_changes
+from kartoteka.clients.models import Client, ClientGroup, Label, Note
+from kartoteka.clients.search import search_text_for
+from kartoteka.clients.selectors import client_duplicates
+from kartoteka.clients.validation import clean_client_fields, normalise_color
+from kartoteka.core.errors import ApplicationError, PermissionDenied, ValidationError
+from kartoteka.core.permissions import require_perm
+
+SetModel = type[ClientGroup] | type[Label]
+
+EDITABLE_FIELDS = (
+    "first_name", "last_name", "company_name", "email", "phone", "website",
+    "nip", "street", "city", "postal_code", "country",
+)  # fmt: skip
+
+
+class PossibleDuplicates(ApplicationError):
+    """Clients with the same e-mail, NIP or phone exist; the caller may confirm and go on."""
+
+    def __init__(self, duplicates: list[Client]) -> None:
+        super().__init__(_("Clients with the same e-mail, NIP or phone already exist."))
+        self.duplicates = duplicates
+
+
+def _check_duplicates(values: dict[str, Any], *, exclude_id: int | None) -> None:
+    duplicates = client_duplicates(
+        email=values.get("email", ""),
+        nip=values.get("nip", ""),
+        phone=values.get("phone", ""),
+        exclude_id=exclude_id,
+    )
+    if duplicates:
+        raise PossibleDuplicates(duplicates)
+
+
+def _sets(model: type[ClientGroup] | type[Label], ids: Iterable[int], field: str) -> list[Any]:
+    wanted = set(ids)
+    found = list(model.objects.filter(id__in=wanted))
+    if len(found) != len(wanted):
+        raise ValidationError(
+            {
+                field: [
+                    _("Unknown id: %(ids)s.")
+                    % {"ids": ", ".join(str(i) for i in sorted(wanted - {o.pk for o in found}))}
+                ]
+            }
+        )
+    return found
+
+
+def _snapshot(client: Client) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(client, name) for name in EDITABLE_FIELDS}
+    values["groups"] = sorted(client.groups.values_list("id", flat=True)) if client.pk else []
+    values["labels"] = sorted(client.labels.values_list("id", flat=True)) if client.pk else []
+    return values
+
+
+@transaction.atomic
+def client_create(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    groups: Sequence[int] = (),
+    labels: Sequence[int] = (),
+    source: str = Client.Source.MANUAL,
+    allow_duplicates: bool = False,
+) -> Client:
+    require_perm(actor, "clients.add_client")
+    values = clean_client_fields({name: data.get(name, "") for name in EDITABLE_FIELDS})
+    group_objs = _sets(ClientGroup, groups, "groups")
+    label_objs = _sets(Label, labels, "labels")
+    if not allow_duplicates:
+        _check_duplicates(values, exclude_id=None)
+    client = Client(**values, source=source, created_by=actor, updated_by=actor)
+    client.search_text = search_text_for(values)
+    client.save()
+    client.groups.set(group_objs)
+    client.labels.set(label_objs)
+    audit_record(
+        actor=actor,
+        event_type="clients.client.created",
+        client=client,
+        changes=field_changes({}, _snapshot(client)),
+        details={"source": source},
+    )
+    return client
+
+
+@transaction.atomic
+def client_update(
+    *,
+    actor: User,
+    client: Client,
+    data: dict[str, Any],
+    groups: Sequence[int] | None = None,
+    labels: Sequence[int] | None = None,
+    allow_duplicates: bool = False,
+) -> Client:
+    """Change the given fields (others stay); groups/labels are replaced when given."""
+    require_perm(actor, "clients.change_client")
+    _refuse_if_archived(client)
+    before = _snapshot(client)
+    values = clean_client_fields({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    group_objs = _sets(ClientGroup, groups, "groups") if groups is not None else None
+    label_objs = _sets(Label, labels, "labels") if labels is not None else None
+    if not allow_duplicates:
+        changed_keys = {k: v for k, v in values.items() if before.get(k) != v}
+        _check_duplicates(changed_keys, exclude_id=client.pk)
+    for name, value in values.items():
+        setattr(client, name, value)
+    client.search_text = search_text_for({n: getattr(client, n) for n in EDITABLE_FIELDS})
+    client.updated_by = actor
+    client.save()
+    if group_objs is not None:
+        client.groups.set(group_objs)
+    if label_objs is not None:
+        client.labels.set(label_objs)
+    changes = field_changes(before, _snapshot(client))
+    if changes:
+        audit_record(actor=actor, event_type="clients.client.updated", client=client, changes=changes)
+    return client
+
+
+def _refuse_if_archived(client: Client) -> None:
+    if client.is_archived:
+        raise ApplicationError(_("This client is in the archive. Restore it before changing it."))
+
+
+@transaction.atomic
+def client_set_status(*, actor: User, client: Client, status: str) -> Client:
+    require_perm(actor, "clients.change_client")
+    _refuse_if_archived(client)
+    if status not in Client.Status.values:
+        raise ValidationError({"status": [_("Choose one of: active, inactive.")]})
+    if client.status == status:
+        return client
+    old = client.status
+    client.status = status
+    client.updated_by = actor
+    client.save(update_fields=["status", "updated_by", "updated_at"])
+    audit_record(
+        actor=actor, event_type="clients.client.status_changed", client=client, changes={"status": [old, status]}
+    )
+    return client
+
+
+# --- notes -----------------------------------------------------------------------
+
+
+def _clean_note_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the note's text.")]})
+    if len(text) > 20000:
+        raise ValidationError({"text": [_("Use at most %(limit)d characters.") % {"limit": 20000}]})
+    return text
+
+
+@transaction.atomic
+def note_create(*, actor: User, client: Client, text: str) -> Note:
+    require_perm(actor, "clients.add_note")
+    note = Note.objects.create(client=client, author=actor, text=_clean_note_text(text))
+    audit_record(actor=actor, event_type="clients.note.created", client=client, details={"note_id": note.pk})
+    return note
+
+
+def _require_note_owner(actor: User, note: Note) -> None:
+    if note.author_id != actor.pk and not actor.has_perm("clients.moderate_note"):
+        raise PermissionDenied(_("You can change only your own notes."))
+
+
+@transaction.atomic
+def note_update(*, actor: User, note: Note, text: str) -> Note:
+    _require_note_owner(actor, note)
+    note.text = _clean_note_text(text)
+    note.save(update_fields=["text", "updated_at"])
+    audit_record(actor=actor, event_type="clients.note.updated", client=note.client, details={"note_id": note.pk})
+    return note
+
+
+@transaction.atomic
+def note_delete(*, actor: User, note: Note) -> None:
+    _require_note_owner(actor, note)
+    client, note_id = note.client, note.pk
+    note.delete()
+    audit_record(actor=actor, event_type="clients.note.deleted", client=client, details={"note_id": note_id})
+
+
+# --- groups and labels -------------------------------------------------------------
+
+
+def _clean_set_fields(
+    model: type[ClientGroup] | type[Label], data: dict[str, Any], exclude_id: int | None
+) -> dict[str, str]:
+    errors: dict[str, list[str]] = {}
+    name = str(data.get("name") or "").strip()
+    if not name:
+        errors["name"] = [_("Enter a name.")]
+    elif len(name) > 100:
+        errors["name"] = [_("Use at most %(limit)d characters.") % {"limit": 100}]
+    elif model.objects.filter(name__iexact=name).exclude(pk=exclude_id or 0).exists():
+        errors["name"] = [_("This name is already taken.")]
+    color = ""
+    try:
+        color = normalise_color(str(data.get("color") or ""))
+    except ValidationError as exc:
+        errors["color"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "color": color}
+
+
+def _set_create(model: SetModel, actor: User, data: dict[str, Any]) -> Any:
+    require_perm(actor, f"clients.add_{model._meta.model_name}")
+    obj = model.objects.create(**_clean_set_fields(model, data, None))
+    audit_record(
+        actor=actor, event_type=f"clients.{model._meta.model_name}.created", details={"id": obj.pk, "name": obj.name}
+    )
+    return obj
+
+
+def _set_update(model: SetModel, actor: User, obj: Any, data: dict[str, Any]) -> Any:
+    require_perm(actor, f"clients.change_{model._meta.model_name}")
+    values = _clean_set_fields(model, data, obj.pk)
+    changes = field_changes({"name": obj.name, "color": obj.color}, values)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.save()
+    audit_record(
+        actor=actor, event_type=f"clients.{model._meta.model_name}.updated", details={"id": obj.pk}, changes=changes
+    )
+    return obj
+
+
+def _set_delete(model: SetModel, actor: User, obj: Any) -> None:
+    require_perm(actor, f"clients.delete_{model._meta.model_name}")
+    audit_record(
+        actor=actor, event_type=f"clients.{model._meta.model_name}.deleted", details={"id": obj.pk, "name": obj.name}
+    )
+    obj.delete()  # the membership rows go with it; the clients stay
+
+
+@transaction.atomic
+def group_create(*, actor: User, data: dict[str, Any]) -> ClientGroup:
+    return _set_create(ClientGroup, actor, data)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def group_update(*, actor: User, group: ClientGroup, data: dict[str, Any]) -> ClientGroup:
+    return _set_update(ClientGroup, actor, group, data)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def group_delete(*, actor: User, group: ClientGroup) -> None:
+    _set_delete(ClientGroup, actor, group)
+
+
+@transaction.atomic
+def label_create(*, actor: User, data: dict[str, Any]) -> Label:
+    return _set_create(Label, actor, data)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def label_update(*, actor: User, label: Label, data: dict[str, Any]) -> Label:
+    return _set_update(Label, actor, label, data)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def label_delete(*, actor: User, label: Label) -> None:
+    _set_delete(Label, actor, label)

@@ -1,0 +1,160 @@
+"""Normalise and validate client input (R1.2). Each function returns the stored form of a value
+or raises ValidationError with a message for that field. Messages are translated (pl/en)."""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+from email_validator import EmailNotValidError, validate_email
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.pl import nip as stdnum_nip
+
+DEFAULT_REGION = "PL"
+_POSTAL_CODE_PL = re.compile(r"^\d{2}-\d{3}$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def normalise_email(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError(_("Enter an e-mail address."), code="required")
+    try:
+        result = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(_("Enter a valid e-mail address, e.g. jan.kowalski@example.pl."), code="invalid") from exc
+    return result.normalized.lower()
+
+
+def normalise_phone(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(_("Enter a valid phone number, e.g. +48 600 123 456."), code="invalid") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("Enter a valid phone number, e.g. +48 600 123 456."), code="invalid")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """How a stored phone number is shown: national format for Poland, international otherwise."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == DEFAULT_REGION:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalise_nip(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if value.upper().startswith("PL"):
+        value = value[2:]
+    try:
+        return str(stdnum_nip.validate(value))
+    except StdnumError as exc:
+        raise ValidationError(
+            _("Enter a valid NIP: 10 digits with a correct check digit, e.g. 525-000-58-34."),
+            code="invalid",
+        ) from exc
+
+
+def normalise_postal_code(value: str, country: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if country.upper() == "PL":
+        if re.fullmatch(r"\d{5}", value):
+            value = f"{value[:2]}-{value[2:]}"
+        if not _POSTAL_CODE_PL.match(value):
+            raise ValidationError(_("Enter a Polish postal code as NN-NNN, e.g. 00-950."), code="invalid")
+    elif len(value) > 12:
+        raise ValidationError(_("A postal code has at most 12 characters."), code="invalid")
+    return value
+
+
+def normalise_website(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if "://" not in value:
+        value = "https://" + value
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Enter a website address starting with http:// or https://, e.g. https://example.pl."),
+            code="invalid",
+        ) from exc
+    return value
+
+
+def normalise_country(value: str) -> str:
+    value = (value or "PL").strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValidationError(_("Enter a two-letter country code, e.g. PL."), code="invalid")
+    return value
+
+
+def normalise_color(value: str) -> str:
+    value = value.strip() or "#6c757d"
+    if not _COLOR.match(value):
+        raise ValidationError(_("Enter a colour as #RRGGBB, e.g. #0d6efd."), code="invalid")
+    return value.lower()
+
+
+def _required_text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError(_("This field is required."), code="required")
+    return value
+
+
+_TEXT_LIMITS = {
+    "first_name": 100, "last_name": 100, "company_name": 200, "street": 200, "city": 100,
+}  # fmt: skip
+
+
+def clean_client_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise the client fields present in `data`.
+
+    Returns the normalised values; raises one ValidationError with a message per bad field.
+    """
+    country = normalise_country(str(data.get("country") or "PL")) if "country" in data else "PL"
+    cleaners: dict[str, Callable[[str], str]] = {
+        "first_name": _required_text,
+        "email": normalise_email,
+        "phone": normalise_phone,
+        "nip": normalise_nip,
+        "website": normalise_website,
+        "postal_code": lambda v: normalise_postal_code(v, country),
+        "country": normalise_country,
+    }
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[ValidationError]] = {}
+    for field, raw in data.items():
+        value = "" if raw is None else str(raw)
+        try:
+            if field in cleaners:
+                cleaned[field] = cleaners[field](value)
+            else:
+                cleaned[field] = value.strip()
+            limit = _TEXT_LIMITS.get(field)
+            if limit and len(cleaned[field]) > limit:
+                raise ValidationError(_("Use at most %(limit)d characters.") % {"limit": limit}, code="max_length")
+        except ValidationError as exc:
+            errors[field] = [exc]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

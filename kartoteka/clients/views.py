@@ -1,0 +1,355 @@
+"""Web UI of the client registry. Each view validates input, makes one domain call, renders."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kartoteka.audit.selectors import client_history
+from kartoteka.clients import selectors, services
+from kartoteka.clients.filters import SORTS, ClientFilter
+from kartoteka.clients.forms import ClientForm, ColouredSetForm, NoteForm
+from kartoteka.clients.models import Client, ClientGroup, Label
+from kartoteka.core.errors import ApplicationError, NotFound
+from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
+
+LIST_COLUMNS = [
+    ("id", _("ID")), ("name", _("Name")), ("email", _("E-mail")), ("phone", _("Phone")),
+    ("created_at", _("Created")), (None, _("Integrations")), ("status", _("Status")),
+]  # fmt: skip
+
+
+def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
+    filter_errors: dict[str, list[str]] = {}
+    try:
+        filters = ClientFilter.from_params(request.GET, archived=archived)
+    except ValidationError as exc:
+        filter_errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        filters = ClientFilter(archived=archived, status="all" if archived else "active")
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.client_list(
+            actor=request.user,
+            filters=filters,
+            cursor=cursor,
+            limit=settings.KARTOTEKA_PAGE_SIZE,
+        )
+    except ApplicationError:  # a stale or hand-edited cursor: start from the first page
+        page = selectors.client_list(
+            actor=request.user,
+            filters=filters,
+            cursor=None,
+            limit=settings.KARTOTEKA_PAGE_SIZE,
+        )
+        cursor = None
+    params = filters.to_params()
+    return {
+        "filters": filters,
+        "filter_errors": filter_errors,
+        "page": page,
+        "clients": page.items,
+        "query_string": urlencode(params),
+        "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None,
+        "first_url": "?" + urlencode(params) if cursor else None,
+        "columns": [_sort_column(filters, key, title) for key, title in LIST_COLUMNS],
+        "chips": _filter_chips(filters),
+        "groups": selectors.groups_all(),
+        "labels": selectors.labels_all(),
+        "archived": archived,
+    }
+
+
+def _sort_column(filters: ClientFilter, key: str | None, title: str) -> dict[str, Any]:
+    if key is None or key not in SORTS:
+        return {"title": title, "url": None, "direction": None}
+    current = filters.sort.lstrip("-")
+    descending = filters.sort.startswith("-")
+    next_sort = f"-{key}" if current == key and not descending else key
+    params = {**filters.to_params(), "sort": next_sort}
+    direction = ("desc" if descending else "asc") if current == key else None
+    return {"title": title, "url": "?" + urlencode(params), "direction": direction}
+
+
+def _filter_chips(filters: ClientFilter) -> list[dict[str, str]]:
+    """One removable chip per active filter (the trash icon drops just that one)."""
+    names = {
+        "q": _("Search"), "status": _("Status"), "group": _("Group"), "label": _("Label"),
+        "created_from": _("Created from"), "created_to": _("Created to"),
+    }  # fmt: skip
+    values: dict[str, str] = {}
+    if filters.group is not None:
+        values["group"] = str(ClientGroup.objects.filter(id=filters.group).first() or filters.group)
+    if filters.label is not None:
+        values["label"] = str(Label.objects.filter(id=filters.label).first() or filters.label)
+    if filters.status in ("active", "inactive", "all"):
+        values["status"] = {"active": _("Active"), "inactive": _("Inactive"), "all": _("All")}[filters.status]
+    chips = []
+    for key, raw in filters.to_params().items():
+        if key == "sort":
+            continue
+        chips.append(
+            {
+                "name": names.get(key, key),
+                "value": values.get(key, raw),
+                "remove_url": "?" + urlencode(filters.without(key).to_params()),
+            }
+        )
+    return chips
+
+
+@require_GET
+def client_list_view(request: AuthedRequest) -> HttpResponse:
+    context = _list_context(request, archived=False)
+    return render_htmx(request, "clients/list.html", "results", context)
+
+
+@require_GET
+def client_count_view(request: AuthedRequest) -> HttpResponse:
+    """The number of clients matching the filter, loaded after the page so the page stays fast."""
+    archived = request.GET.get("archived") == "1"
+    try:
+        filters = ClientFilter.from_params(request.GET, archived=archived)
+    except ValidationError:
+        return HttpResponse("")
+    count = selectors.client_count(actor=request.user, filters=filters)
+    return render(request, "clients/list.html#count", {"count": count, "filters": filters})
+
+
+def _client_or_404(request: AuthedRequest, client_id: int) -> Client:
+    try:
+        return selectors.client_get(actor=request.user, client_id=client_id)
+    except NotFound as exc:
+        from django.http import Http404
+
+        raise Http404(exc.message) from exc
+
+
+def _detail(request: AuthedRequest, client: Client, tab: str, extra: dict[str, Any]) -> HttpResponse:
+    context = {"client": client, "tab": tab, **extra}
+    return render_htmx(request, "clients/detail.html", f"tab_{tab}", context)
+
+
+@require_GET
+def client_detail_view(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = _client_or_404(request, client_id)
+    return _detail(request, client, "client", {"note_count": client.notes.count()})
+
+
+@require_GET
+def client_notes_view(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = _client_or_404(request, client_id)
+    notes = selectors.client_notes(actor=request.user, client=client)
+    return _detail(request, client, "notes", {"notes": notes, "form": NoteForm()})
+
+
+@require_GET
+def client_history_view(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = _client_or_404(request, client_id)
+    events = client_history(client_id=client.pk)[:200]
+    return _detail(request, client, "history", {"events": events})
+
+
+def _client_form_data(form: ClientForm) -> tuple[dict[str, Any], list[int], list[int]]:
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("groups", "labels", "allow_duplicates")}
+    groups = [g.pk for g in form.cleaned_data["groups"]]
+    labels = [label.pk for label in form.cleaned_data["labels"]]
+    return data, groups, labels
+
+
+def _save_client(request: AuthedRequest, form: ClientForm, client: Client | None) -> Client | None:
+    """Call the service; on bad input or possible duplicates, put the message on the form."""
+    data, groups, labels = _client_form_data(form)
+    allow = bool(form.cleaned_data.get("allow_duplicates"))
+    try:
+        if client is None:
+            return services.client_create(
+                actor=request.user,
+                data=data,
+                groups=groups,
+                labels=labels,
+                allow_duplicates=allow,
+            )
+        return services.client_update(
+            actor=request.user,
+            client=client,
+            data=data,
+            groups=groups,
+            labels=labels,
+            allow_duplicates=allow,
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    except services.PossibleDuplicates as exc:
+        form.duplicates = exc.duplicates  # type: ignore[attr-defined]
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def client_create_view(request: AuthedRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = _save_client(request, form, None)
+        if client is not None:
+            messages.success(request, _("Client %(name)s added.") % {"name": client.display_name})
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, "clients/form.html", {"form": form, "client": None})
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit_view(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = _client_or_404(request, client_id)
+    initial = {name: getattr(client, name) for name in services.EDITABLE_FIELDS}
+    initial["phone"] = client.phone_display
+    initial["groups"] = list(client.groups.all())
+    initial["labels"] = list(client.labels.all())
+    form = ClientForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_client(request, form, client)
+        if saved is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, "clients/form.html", {"form": form, "client": client})
+
+
+@require_POST
+def client_status_view(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = _client_or_404(request, client_id)
+    status = request.POST.get("status", "")
+    try:
+        services.client_set_status(actor=request.user, client=client, status=status)
+        messages.success(request, _("Status changed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("clients:detail", client_id=client.pk)
+
+
+# --- notes -----------------------------------------------------------------------
+
+
+@require_POST
+def note_create_view(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = _client_or_404(request, client_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_create(actor=request.user, client=client, text=form.cleaned_data["text"])
+            return redirect("clients:notes", client_id=client.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    notes = selectors.client_notes(actor=request.user, client=client)
+    return _detail(request, client, "notes", {"notes": notes, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def note_edit_view(request: AuthedRequest, client_id: int, note_id: int) -> HttpResponse:
+    client = _client_or_404(request, client_id)
+    note = _note_or_404(request, client, note_id)
+    form = NoteForm(request.POST or None, initial={"text": note.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_update(actor=request.user, note=note, text=form.cleaned_data["text"])
+            return redirect("clients:notes", client_id=client.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(request, "clients/note_form.html", {"client": client, "note": note, "form": form})
+
+
+@require_POST
+def note_delete_view(request: AuthedRequest, client_id: int, note_id: int) -> HttpResponse:
+    client = _client_or_404(request, client_id)
+    note = _note_or_404(request, client, note_id)
+    services.note_delete(actor=request.user, note=note)
+    messages.success(request, _("Note deleted."))
+    return redirect("clients:notes", client_id=client.pk)
+
+
+def _note_or_404(request: AuthedRequest, client: Client, note_id: int) -> Any:
+    try:
+        return selectors.note_get(actor=request.user, client=client, note_id=note_id)
+    except NotFound as exc:
+        from django.http import Http404
+
+        raise Http404(exc.message) from exc
+
+
+# --- groups and labels -------------------------------------------------------------
+
+_SET_KINDS: dict[str, dict[str, Any]] = {
+    "groups": {"model": ClientGroup, "create": services.group_create, "update": services.group_update,
+               "delete": services.group_delete, "title": _("Groups")},
+    "labels": {"model": Label, "create": services.label_create, "update": services.label_update,
+               "delete": services.label_delete, "title": _("Labels")},
+}  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def set_list_view(request: AuthedRequest, kind: str) -> HttpResponse:
+    """Groups or labels: the list and a form to add one."""
+    spec = _SET_KINDS[kind]
+    form = ColouredSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec["create"](actor=request.user, data=form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(request.path)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    items = spec["model"].objects.order_by("name")
+    return render(request, "clients/sets.html", {"kind": kind, "title": spec["title"], "items": items, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def set_edit_view(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    spec = _SET_KINDS[kind]
+    obj = spec["model"].objects.filter(pk=pk).first()
+    if obj is None:
+        from django.http import Http404
+
+        raise Http404
+    form = ColouredSetForm(request.POST or None, initial={"name": obj.name, "color": obj.color})
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            spec["delete"](actor=request.user, **{kind[:-1]: obj})
+            messages.success(request, _("Deleted."))
+            return redirect("clients:sets", kind=kind)
+        if form.is_valid():
+            try:
+                spec["update"](actor=request.user, data=form.cleaned_data, **{kind[:-1]: obj})
+                messages.success(request, _("Saved."))
+                return redirect("clients:sets", kind=kind)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    return render(request, "clients/set_form.html", {"kind": kind, "title": spec["title"], "obj": obj, "form": form})
+
+
+@require_POST
+def group_quick_create_view(request: AuthedRequest) -> HttpResponse:
+    """The "+" next to Groups in the client form: create a group without leaving the form.
+
+    Answers with the groups field re-rendered: the groups already ticked stay ticked, the new
+    one is added and ticked.
+    """
+    selected = {int(v) for v in request.POST.getlist("groups") if v.isdigit()}
+    error = ""
+    try:
+        group = services.group_create(
+            actor=request.user,
+            data={"name": request.POST.get("new_group_name", ""), "color": request.POST.get("new_group_color", "")},
+        )
+        selected.add(group.pk)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    form = ClientForm(initial={"groups": list(ClientGroup.objects.filter(id__in=selected))})
+    return render(request, "clients/form.html#groups_field", {"form": form, "group_error": error})

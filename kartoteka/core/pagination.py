@@ -1,0 +1,90 @@
+"""Keyset (cursor) pagination: page 5,000 costs what page 1 costs.
+
+A cursor is the sort key of the last row shown, encoded as opaque URL-safe text.
+The sort always ends with the primary key, so the order is total and no row is shown twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import F, Model, Q, QuerySet
+
+from kartoteka.core.errors import ApplicationError
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class SortSpec:
+    """Sorting by `fields` (model field names, all in one direction) then by id."""
+
+    fields: tuple[str, ...]
+    descending: bool
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (*self.fields, "id")
+
+    def order_by(self) -> list[Any]:
+        if self.descending:
+            return [F(k).desc() for k in self.keys]
+        return [F(k).asc() for k in self.keys]
+
+
+@dataclass
+class Page(Generic[M]):
+    items: list[M]
+    next_cursor: str | None
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps(values, default=str, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, expected_len: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError) as exc:
+        raise ApplicationError("Invalid cursor.") from exc
+    if not isinstance(values, list) or len(values) != expected_len:
+        raise ApplicationError("Invalid cursor.")
+    return values
+
+
+def _after(spec: SortSpec, values: list[Any]) -> Q:
+    """Rows strictly after `values` in the sort order (row-value comparison spelt out)."""
+    op = "lt" if spec.descending else "gt"
+    condition = Q()
+    for i, key in enumerate(spec.keys):
+        step = Q(**{f"{key}__{op}": values[i]})
+        for prev_key, prev_value in zip(spec.keys[:i], values[:i], strict=True):
+            step &= Q(**{prev_key: prev_value})
+        condition |= step
+    # A plain range bound on the leading key lets the database walk its index from the cursor.
+    bound = "lte" if spec.descending else "gte"
+    return Q(**{f"{spec.keys[0]}__{bound}": values[0]}) & condition
+
+
+def paginate(queryset: QuerySet[M], spec: SortSpec, *, cursor: str | None, limit: int) -> Page[M]:
+    if cursor:
+        queryset = queryset.filter(_after(spec, decode_cursor(cursor, len(spec.keys))))
+    rows = list(queryset.order_by(*spec.order_by())[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if has_more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor([_cursor_value(getattr(last, k)) for k in spec.keys])
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def _cursor_value(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,52 @@
+// Small behaviours that CSP-safe markup cannot express by itself (no inline scripts allowed).
+(function () {
+  "use strict";
+
+  function onChange(event) {
+    var el = event.target;
+    if (el.classList.contains("js-autosubmit") && el.form) {
+      el.form.requestSubmit();
+    }
+    if (el.id === "select-page") {
+      document.querySelectorAll(".row-check").forEach(function (box) { box.checked = el.checked; });
+      updateSelection();
+    }
+    if (el.classList.contains("row-check")) {
+      updateSelection();
+    }
+  }
+
+  // Keeps the selection bar in step with the ticked rows; "select all N matching" sets mode=filter.
+  function updateSelection() {
+    var bar = document.getElementById("selection-bar");
+    if (!bar) { return; }
+    var ticked = document.querySelectorAll(".row-check:checked").length;
+    var all = document.querySelectorAll(".row-check").length;
+    var pageBox = document.getElementById("select-page");
+    if (pageBox) { pageBox.checked = all > 0 && ticked === all; }
+    var mode = document.getElementById("selection-mode");
+    if (mode && ticked < all) { mode.value = "ids"; }
+    bar.classList.toggle("d-none", ticked === 0);
+    var counter = document.getElementById("selection-count");
+    if (counter) { counter.textContent = String(ticked); }
+    var matching = document.getElementById("select-matching");
+    if (matching) { matching.classList.toggle("d-none", !(all > 0 && ticked === all)); }
+    var chosen = document.getElementById("selection-all-chosen");
+    if (chosen) { chosen.classList.toggle("d-none", !(mode && mode.value === "filter")); }
+  }
+
+  function onClick(event) {
+    var el = event.target.closest("[data-select-matching]");
+    if (el) {
+      event.preventDefault();
+      var mode = document.getElementById("selection-mode");
+      if (mode) { mode.value = "filter"; }
+      updateSelection();
+    }
+  }
+
+  document.addEventListener("change", onChange);
+  document.addEventListener("click", onClick);
+  document.addEventListener("htmx:afterSwap", updateSelection);
+  document.addEventListener("DOMContentLoaded", updateSelection);
+})();

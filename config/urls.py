@@ -10,6 +10,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="clients:list", permanent=False)),
     path("accounts/", include("kartoteka.accounts.urls")),
     path("clients/", include("kartoteka.clients.urls")),
+    path("clients/", include("kartoteka.bulk.urls")),
+    path("jobs/", include("kartoteka.jobs.urls")),
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

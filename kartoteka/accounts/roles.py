@@ -39,6 +39,7 @@ _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "accounts.change_user",
     "accounts.view_user",
     "accounts.add_apitoken",
+    "jobs.view_job",  # every user's background jobs, not only their own
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {

@@ -64,8 +64,10 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
 
 def _register_routers() -> None:
     from kartoteka.clients.api import router as clients_router
+    from kartoteka.jobs.api import router as jobs_router
 
     api.add_router("/", clients_router)
+    api.add_router("/", jobs_router)
 
 
 _register_routers()

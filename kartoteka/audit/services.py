@@ -33,6 +33,12 @@ def audit_record_bulk(
 ) -> AuditEvent:
     """One event for a bulk action; its clients are copied with one INSERT ... SELECT."""
     event = AuditEvent.objects.create(actor=actor, event_type=event_type, details=details or {})
+    audit_bulk_add(event=event, clients=clients)
+    return event
+
+
+def audit_bulk_add(*, event: AuditEvent, clients: QuerySet[Client]) -> None:
+    """Add more clients to a bulk event (a job adds each chunk's clients in the chunk's transaction)."""
     ids_sql, params = clients.values("id").query.sql_with_params()
     table = AuditEventClient._meta.db_table
     with connection.cursor() as cursor:
@@ -40,7 +46,6 @@ def audit_record_bulk(
             f"INSERT INTO {table} (event_id, client_id) SELECT %s, sub.id FROM ({ids_sql}) sub",  # noqa: S608
             (event.pk, *params),
         )
-    return event
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

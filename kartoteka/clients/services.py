@@ -6,10 +6,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kartoteka.accounts.models import User
 from kartoteka.audit.services import audit_record, field_changes
+from kartoteka.clients import operations
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.clients.search import search_text_for
 from kartoteka.clients.selectors import client_duplicates
@@ -279,3 +281,57 @@ def label_update(*, actor: User, label: Label, data: dict[str, Any]) -> Label:
 @transaction.atomic
 def label_delete(*, actor: User, label: Label) -> None:
     _set_delete(Label, actor, label)
+
+
+# --- archive and permanent deletion -------------------------------------------------
+# The same set-based statements as the bulk actions (clients.operations), for one client.
+
+
+def _one(client: Client) -> Any:
+    return Client.objects.filter(pk=client.pk)
+
+
+@transaction.atomic
+def client_archive(*, actor: User, client: Client) -> Client:
+    """Move to the archive: INACTIVE, off the client list, its portal users can no longer log in."""
+    require_perm(actor, "clients.archive_client")
+    if client.is_archived:
+        raise ApplicationError(_("This client is already in the archive."))
+    old_status = client.status
+    operations.archive_rows(_one(client), actor=actor, now=timezone.now())
+    client.refresh_from_db()
+    audit_record(
+        actor=actor,
+        event_type="clients.client.archived",
+        client=client,
+        changes={"status": [old_status, client.status]},
+    )
+    return client
+
+
+@transaction.atomic
+def client_restore(*, actor: User, client: Client) -> Client:
+    """Bring an archived client back to the list, ACTIVE again; nothing else about it changes."""
+    require_perm(actor, "clients.archive_client")
+    if not client.is_archived:
+        raise ApplicationError(_("This client is not in the archive."))
+    old_status = client.status
+    operations.restore_rows(_one(client), actor=actor, now=timezone.now())
+    client.refresh_from_db()
+    audit_record(
+        actor=actor,
+        event_type="clients.client.restored",
+        client=client,
+        changes={"status": [old_status, client.status]},
+    )
+    return client
+
+
+@transaction.atomic
+def client_delete(*, actor: User, client: Client) -> None:
+    """Delete an archived client for good, with everything that belongs to it (the audit log stays)."""
+    require_perm(actor, "clients.delete_client")
+    if not client.is_archived:
+        raise ApplicationError(_("Only clients in the archive can be deleted permanently."))
+    audit_record(actor=actor, event_type="clients.client.deleted", client=client, details={"client_id": client.pk})
+    operations.delete_rows(_one(client))

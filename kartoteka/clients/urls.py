@@ -7,6 +7,7 @@ app_name = "clients"
 urlpatterns = [
     path("", views.client_list_view, name="list"),
     path("count/", views.client_count_view, name="count"),
+    path("archive/", views.client_archive_view, name="archive"),
     path("new/", views.client_create_view, name="create"),
     path("<int:client_id>/", views.client_detail_view, name="detail"),
     path("<int:client_id>/edit/", views.client_edit_view, name="edit"),

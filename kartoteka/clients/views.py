@@ -112,6 +112,13 @@ def client_list_view(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
+def client_archive_view(request: AuthedRequest) -> HttpResponse:
+    """Clients → Archive: the same list machinery over archived clients."""
+    context = _list_context(request, archived=True)
+    return render_htmx(request, "clients/list.html", "results", context)
+
+
+@require_GET
 def client_count_view(request: AuthedRequest) -> HttpResponse:
     """The number of clients matching the filter, loaded after the page so the page stays fast."""
     archived = request.GET.get("archived") == "1"

@@ -45,6 +45,16 @@
     }
   }
 
+  // A row's confirmation dialog (e.g. "Delete" = move to the archive) is loaded by htmx into
+  // #modal-slot and shown as a Bootstrap modal; without JavaScript the link opens it as a page.
+  function showDialog(event) {
+    var slot = event.detail && event.detail.target;
+    if (!slot || slot.id !== "modal-slot" || !window.bootstrap) { return; }
+    var modal = slot.querySelector(".modal");
+    if (modal) { window.bootstrap.Modal.getOrCreateInstance(modal).show(); }
+  }
+
+  document.addEventListener("htmx:afterSwap", showDialog);
   document.addEventListener("change", onChange);
   document.addEventListener("click", onClick);
   document.addEventListener("htmx:afterSwap", updateSelection);

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "ninja",  # serves Swagger UI from our static files (the CDN fallback breaks CSP and offline use)
     "axes",
     "django_tasks",
     "django_tasks_db",

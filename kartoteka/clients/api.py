@@ -1,3 +1,236 @@
-from ninja import Router
+"""REST API of the client registry: clients, their notes, groups and labels (R21).
+
+Every endpoint makes one selector or service call; the services check permissions, validate and
+write the audit log, so the API behaves exactly like the web UI. Errors are translated to HTTP by
+the handlers in kartoteka.api.api (422 per-field messages, 404, 403, 409).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Status
+
+from kartoteka.accounts.models import User
+from kartoteka.clients import selectors, services
+from kartoteka.clients.filters import ClientFilter
+from kartoteka.clients.models import Client, ClientGroup, Label, Note
+from kartoteka.clients.schemas import (
+    CLIENT_INPUT_FIELDS,
+    ClientIn,
+    ClientListParams,
+    ClientOut,
+    ClientPage,
+    ColouredSetIn,
+    ColouredSetOut,
+    ColouredSetPage,
+    DuplicatesError,
+    ErrorOut,
+    NoteIn,
+    NoteOut,
+    NotePage,
+    StatusIn,
+    ValidationErrorOut,
+)
+from kartoteka.core.errors import ApplicationError, NotFound, ValidationError
+from kartoteka.core.permissions import require_perm
 
 router = Router(tags=["clients"])
+
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: DuplicatesError}
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+# --- clients ---------------------------------------------------------------------
+
+
+@router.get("/clients", response={200: ClientPage, **ERRORS}, exclude_unset=True, url_name="clients")
+def client_list(request: HttpRequest, params: Query[ClientListParams]) -> dict[str, Any]:
+    """Clients matching the filter, one page at a time (keyset pagination; archived clients are not listed)."""
+    actor = _actor(request)
+    filters = ClientFilter.from_params(request.GET)  # the same parsing as the web list
+    try:
+        page = selectors.client_list(actor=actor, filters=filters, cursor=params.cursor, limit=params.limit)
+    except (ApplicationError, ValidationError, ValueError, TypeError, OverflowError) as exc:
+        if not params.cursor or isinstance(exc, NotFound):
+            raise
+        # A cursor from another sort order or edited by hand: the values cannot be compared.
+        raise ValidationError({"cursor": [_("This cursor is not valid here; start again without it.")]}) from exc
+    result: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
+    if params.count:
+        result["count"] = selectors.client_count(actor=actor, filters=filters)
+    return result
+
+
+def _duplicates_error(exc: services.PossibleDuplicates) -> dict[str, Any]:
+    return {
+        "detail": exc.message,
+        "duplicates": [{"id": c.pk, "name": c.display_name, "email": c.email} for c in exc.duplicates],
+    }
+
+
+@router.post("/clients", response={201: ClientOut, **WRITE_ERRORS}, url_name="client_create")
+def client_create(request: HttpRequest, payload: ClientIn) -> Status[Any]:
+    """Create a client (source `api`). Answers 409 with the possible duplicates unless `allow_duplicates`."""
+    given = payload.model_dump(exclude_unset=True)
+    try:
+        client = services.client_create(
+            actor=_actor(request),
+            data={name: given[name] for name in CLIENT_INPUT_FIELDS if name in given},
+            groups=payload.groups or [],
+            labels=payload.labels or [],
+            source=Client.Source.API,
+            allow_duplicates=payload.allow_duplicates,
+        )
+    except services.PossibleDuplicates as exc:
+        return Status(409, _duplicates_error(exc))
+    return Status(201, client)
+
+
+@router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS}, url_name="client")
+def client_get(request: HttpRequest, client_id: int) -> Client:
+    return selectors.client_get(actor=_actor(request), client_id=client_id)
+
+
+def _client_update(request: HttpRequest, client_id: int, payload: ClientIn, *, partial: bool) -> Status[Any]:
+    actor = _actor(request)
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    given = payload.model_dump(exclude_unset=partial)
+    try:
+        client = services.client_update(
+            actor=actor,
+            client=client,
+            data={name: given[name] for name in CLIENT_INPUT_FIELDS if name in given},
+            groups=payload.groups if partial else (payload.groups or []),
+            labels=payload.labels if partial else (payload.labels or []),
+            allow_duplicates=payload.allow_duplicates,
+        )
+    except services.PossibleDuplicates as exc:
+        return Status(409, _duplicates_error(exc))
+    return Status(200, client)
+
+
+@router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE_ERRORS}, url_name="client_patch")
+def client_patch(request: HttpRequest, client_id: int, payload: ClientIn) -> Status[Any]:
+    """Change only the fields sent; `groups` / `labels`, when sent, replace the client's sets."""
+    return _client_update(request, client_id, payload, partial=True)
+
+
+@router.put("/clients/{client_id}", response={200: ClientOut, **WRITE_ERRORS}, url_name="client_put")
+def client_put(request: HttpRequest, client_id: int, payload: ClientIn) -> Status[Any]:
+    """Replace the client's fields: a field not sent becomes empty, groups and labels become `[]`."""
+    return _client_update(request, client_id, payload, partial=False)
+
+
+@router.post("/clients/{client_id}/status", response={200: ClientOut, **ERRORS}, url_name="client_status")
+def client_set_status(request: HttpRequest, client_id: int, payload: StatusIn) -> Client:
+    actor = _actor(request)
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    return services.client_set_status(actor=actor, client=client, status=payload.status)
+
+
+# --- notes -----------------------------------------------------------------------
+
+
+@router.get("/clients/{client_id}/notes", response={200: NotePage, **ERRORS}, tags=["notes"])
+def note_list(request: HttpRequest, client_id: int) -> dict[str, Any]:
+    """The client's notes, newest first (all of them: `next_cursor` is always null)."""
+    actor = _actor(request)
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    notes = selectors.client_notes(actor=actor, client=client)
+    return {"items": list(notes), "next_cursor": None}
+
+
+@router.post("/clients/{client_id}/notes", response={201: NoteOut, **ERRORS}, tags=["notes"])
+def note_create(request: HttpRequest, client_id: int, payload: NoteIn) -> Status[Note]:
+    actor = _actor(request)
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    return Status(201, services.note_create(actor=actor, client=client, text=payload.text))
+
+
+def _note(request: HttpRequest, client_id: int, note_id: int) -> Note:
+    actor = _actor(request)
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    return selectors.note_get(actor=actor, client=client, note_id=note_id)
+
+
+@router.patch("/clients/{client_id}/notes/{note_id}", response={200: NoteOut, **ERRORS}, tags=["notes"])
+def note_update(request: HttpRequest, client_id: int, note_id: int, payload: NoteIn) -> Note:
+    """Change a note's text: your own notes, or anyone's with the `moderate_note` permission."""
+    note = _note(request, client_id, note_id)
+    return services.note_update(actor=_actor(request), note=note, text=payload.text)
+
+
+@router.delete("/clients/{client_id}/notes/{note_id}", response={204: None, **ERRORS}, tags=["notes"])
+def note_delete(request: HttpRequest, client_id: int, note_id: int) -> Status[None]:
+    """Delete a note: your own notes, or anyone's with the `moderate_note` permission."""
+    services.note_delete(actor=_actor(request), note=_note(request, client_id, note_id))
+    return Status(204, None)
+
+
+# --- groups and labels -------------------------------------------------------------
+# Both are named, coloured sets with the same endpoints; only the model and the services differ.
+
+_SET_KINDS: dict[str, dict[str, Any]] = {
+    "groups": {"model": ClientGroup, "all": selectors.groups_all, "create": services.group_create,
+               "update": services.group_update, "delete": services.group_delete,
+               "not_found": gettext_lazy("Group not found.")},
+    "labels": {"model": Label, "all": selectors.labels_all, "create": services.label_create,
+               "update": services.label_update, "delete": services.label_delete,
+               "not_found": gettext_lazy("Label not found.")},
+}  # fmt: skip
+
+
+def _register_set_endpoints(kind: str, spec: dict[str, Any]) -> None:
+    model: type[ClientGroup] | type[Label] = spec["model"]
+    singular = kind[:-1]
+    view_perm = f"clients.view_{model._meta.model_name}"
+
+    def get_one(request: HttpRequest, pk: int) -> Any:
+        # groups_all/labels_all take no actor, so the view permission is checked here.
+        require_perm(_actor(request), view_perm)
+        obj = spec["all"]().filter(id=pk).first()
+        if obj is None:
+            raise NotFound(str(spec["not_found"]))
+        return obj
+
+    @router.get(f"/{kind}", response={200: ColouredSetPage, **ERRORS}, tags=[kind], operation_id=f"{kind}_list")
+    def list_all(request: HttpRequest) -> dict[str, Any]:
+        require_perm(_actor(request), view_perm)
+        return {"items": list(spec["all"]()), "next_cursor": None}
+
+    @router.post(f"/{kind}", response={201: ColouredSetOut, **ERRORS}, tags=[kind], operation_id=f"{singular}_create")
+    def create(request: HttpRequest, payload: ColouredSetIn) -> Status[Any]:
+        data = {k: v or "" for k, v in payload.model_dump().items()}
+        return Status(201, spec["create"](actor=_actor(request), data=data))
+
+    @router.get(
+        f"/{kind}/{{pk}}", response={200: ColouredSetOut, **ERRORS}, tags=[kind], operation_id=f"{singular}_get"
+    )
+    def read(request: HttpRequest, pk: int) -> Any:
+        return get_one(request, pk)
+
+    @router.patch(
+        f"/{kind}/{{pk}}", response={200: ColouredSetOut, **ERRORS}, tags=[kind], operation_id=f"{singular}_update"
+    )
+    def update(request: HttpRequest, pk: int, payload: ColouredSetIn) -> Any:
+        obj = get_one(request, pk)
+        data = {"name": obj.name, "color": obj.color, **payload.model_dump(exclude_unset=True)}
+        return spec["update"](actor=_actor(request), data=data, **{singular: obj})
+
+    @router.delete(f"/{kind}/{{pk}}", response={204: None, **ERRORS}, tags=[kind], operation_id=f"{singular}_delete")
+    def delete(request: HttpRequest, pk: int) -> Status[None]:
+        """Delete it; its clients stay, only their membership goes."""
+        spec["delete"](actor=_actor(request), **{singular: get_one(request, pk)})
+        return Status(204, None)
+
+
+for _kind, _spec in _SET_KINDS.items():
+    _register_set_endpoints(_kind, _spec)

@@ -98,9 +98,25 @@ def note_get(*, actor: User, client: Client, note_id: int) -> Note:
     return note
 
 
-def groups_all() -> QuerySet[ClientGroup]:
+def groups_all(*, actor: User) -> QuerySet[ClientGroup]:
+    require_perm(actor, "clients.view_clientgroup")
     return ClientGroup.objects.order_by("name")
 
 
-def labels_all() -> QuerySet[Label]:
+def labels_all(*, actor: User) -> QuerySet[Label]:
+    require_perm(actor, "clients.view_label")
     return Label.objects.order_by("name")
+
+
+def group_get(*, actor: User, group_id: int) -> ClientGroup:
+    group = groups_all(actor=actor).filter(id=group_id).first()
+    if group is None:
+        raise NotFound(_("Group not found."))
+    return group
+
+
+def label_get(*, actor: User, label_id: int) -> Label:
+    label = labels_all(actor=actor).filter(id=label_id).first()
+    if label is None:
+        raise NotFound(_("Label not found."))
+    return label

@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kartoteka.audit.selectors import client_history
@@ -22,9 +23,14 @@ from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
 
 LIST_COLUMNS = [
-    ("id", _("ID")), ("name", _("Name")), ("email", _("E-mail")), ("phone", _("Phone")),
-    ("created_at", _("Created")), (None, _("Integrations")), ("status", _("Status")),
-]  # fmt: skip
+    ("id", gettext_lazy("ID")),
+    ("name", gettext_lazy("Name")),
+    ("email", gettext_lazy("E-mail")),
+    ("phone", gettext_lazy("Phone")),
+    ("created_at", gettext_lazy("Created")),
+    (None, gettext_lazy("Integrations")),
+    ("status", gettext_lazy("Status")),
+]
 
 
 def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
@@ -61,8 +67,8 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         "first_url": "?" + urlencode(params) if cursor else None,
         "columns": [_sort_column(filters, key, title) for key, title in LIST_COLUMNS],
         "chips": _filter_chips(filters),
-        "groups": selectors.groups_all(),
-        "labels": selectors.labels_all(),
+        "groups": selectors.groups_all(actor=request.user),
+        "labels": selectors.labels_all(actor=request.user),
         "archived": archived,
     }
 
@@ -134,8 +140,6 @@ def _client_or_404(request: AuthedRequest, client_id: int) -> Client:
     try:
         return selectors.client_get(actor=request.user, client_id=client_id)
     except NotFound as exc:
-        from django.http import Http404
-
         raise Http404(exc.message) from exc
 
 
@@ -286,18 +290,16 @@ def _note_or_404(request: AuthedRequest, client: Client, note_id: int) -> Any:
     try:
         return selectors.note_get(actor=request.user, client=client, note_id=note_id)
     except NotFound as exc:
-        from django.http import Http404
-
         raise Http404(exc.message) from exc
 
 
 # --- groups and labels -------------------------------------------------------------
 
 _SET_KINDS: dict[str, dict[str, Any]] = {
-    "groups": {"model": ClientGroup, "create": services.group_create, "update": services.group_update,
-               "delete": services.group_delete, "title": _("Groups")},
-    "labels": {"model": Label, "create": services.label_create, "update": services.label_update,
-               "delete": services.label_delete, "title": _("Labels")},
+    "groups": {"all": selectors.groups_all, "get": selectors.group_get, "create": services.group_create,
+               "update": services.group_update, "delete": services.group_delete, "title": gettext_lazy("Groups")},
+    "labels": {"all": selectors.labels_all, "get": selectors.label_get, "create": services.label_create,
+               "update": services.label_update, "delete": services.label_delete, "title": gettext_lazy("Labels")},
 }  # fmt: skip
 
 
@@ -313,18 +315,17 @@ def set_list_view(request: AuthedRequest, kind: str) -> HttpResponse:
             return HttpResponseRedirect(request.path)
         except ValidationError as exc:
             add_service_errors(form, exc)
-    items = spec["model"].objects.order_by("name")
+    items = spec["all"](actor=request.user)
     return render(request, "clients/sets.html", {"kind": kind, "title": spec["title"], "items": items, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def set_edit_view(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     spec = _SET_KINDS[kind]
-    obj = spec["model"].objects.filter(pk=pk).first()
-    if obj is None:
-        from django.http import Http404
-
-        raise Http404
+    try:
+        obj = spec["get"](actor=request.user, **{f"{kind[:-1]}_id": pk})
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     form = ColouredSetForm(request.POST or None, initial={"name": obj.name, "color": obj.color})
     if request.method == "POST":
         if request.POST.get("delete"):

@@ -73,7 +73,7 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
     }
 
 
-def _sort_column(filters: ClientFilter, key: str | None, title: str) -> dict[str, Any]:
+def _sort_column(filters: ClientFilter, key: str | None, title: object) -> dict[str, Any]:
     if key is None or key not in SORTS:
         return {"title": title, "url": None, "direction": None}
     current = filters.sort.lstrip("-")

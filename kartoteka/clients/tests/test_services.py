@@ -63,7 +63,7 @@ def test_update_records_old_and_new_values_in_history(employee):
     group = ClientGroupFactory()
     client = services.client_create(actor=employee, data=VALID)
     services.client_update(actor=employee, client=client, data={"city": "Gdańsk"}, groups=[group.pk])
-    latest = client_history(client_id=client.pk).first()
+    latest = client_history(client_id=client.pk)[0]
     assert latest.event_type == "clients.client.updated"
     assert latest.actor == employee
     assert latest.changes == {"city": ["Łódź", "Gdańsk"], "groups": [[], [group.pk]]}
@@ -88,7 +88,7 @@ def test_status_switch_is_recorded(employee):
     services.client_set_status(actor=employee, client=client, status="inactive")
     client.refresh_from_db()
     assert client.status == "inactive"
-    assert client_history(client_id=client.pk).first().changes == {"status": ["active", "inactive"]}
+    assert client_history(client_id=client.pk)[0].changes == {"status": ["active", "inactive"]}
 
 
 def test_unknown_status_is_rejected(employee):

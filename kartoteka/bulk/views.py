@@ -42,7 +42,7 @@ def _selection(request: AuthedRequest, list_name: str) -> ClientSelection:
 
 def report_message(action: BulkAction, report: dict[str, Any]) -> str:
     lines = report_lines(report)
-    text = str(action.done) % {"count": lines["changed"]}
+    text = str(action.done % {"count": lines["changed"]})
     if lines["skipped"]:
         reasons = ", ".join(f"{label}: {n}" for label, n in lines["skipped"])
         text += " " + _("Skipped %(count)d (%(reasons)s).") % {"count": lines["skipped_total"], "reasons": reasons}
@@ -67,7 +67,7 @@ def bulk_action_view(request: AuthedRequest, name: str) -> HttpResponse:
     context: dict[str, Any] = {
         "action": action,
         "count": preview.count,
-        "summary": str(action.summary) % {"count": preview.count},
+        "summary": action.summary % {"count": preview.count},
         "form": form,
         "next_step": "confirm",
         "list_name": list_name,

@@ -1,0 +1,151 @@
+"""REST API of bulk actions and the archive.
+
+`POST /api/clients/bulk/{action}` is generated from the bulk-action registry: one endpoint per
+action, each with its own parameters in the OpenAPI schema. It answers 200 with the report when
+the selection is small, or 202 with the job to poll (`GET /api/jobs/{id}`) when it is large.
+"""
+
+from typing import Any, cast
+
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import create_model
+
+from kartoteka.accounts.models import User
+from kartoteka.bulk import services
+from kartoteka.bulk.registry import ARCHIVE, BulkAction, all_actions
+from kartoteka.clients import selectors
+from kartoteka.clients import services as client_services
+from kartoteka.clients.api import router as clients_router
+from kartoteka.clients.filters import ClientFilter
+from kartoteka.clients.models import Client
+from kartoteka.clients.schemas import ClientListParams, ClientOut, ClientPage, ErrorOut, ValidationErrorOut
+from kartoteka.core.errors import ApplicationError, NotFound, ValidationError
+
+router = Router(tags=["bulk actions"])
+
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+class BulkIn(Schema):
+    ids: list[int] | None = Field(
+        None, max_length=10_000, description="The clients to act on; or send `filter` instead."
+    )
+    filter: dict[str, Any] | None = Field(
+        None,
+        description="Every client matching the list's filter: the list's query parameters "
+        '(q, status, group, label, created_from, created_to), e.g. `{"group": 3}`; `{}` means the whole list.',
+    )
+    confirm_count: int | None = Field(
+        None, description="Required by final actions (delete): the number of selected clients, as confirmation."
+    )
+
+
+class ReportOut(Schema):
+    action: str
+    selected: int = Field(description="Clients in the selection.")
+    changed: int
+    skipped: dict[str, int] = Field(description="Clients left alone, by reason (e.g. `already_archived`).")
+
+
+class JobAcceptedOut(Schema):
+    job_id: int
+    status: str
+    total: int
+    url: str = Field(description="Poll this for progress and the report.")
+
+
+def _add_bulk_endpoint(action: BulkAction) -> None:
+    list_name = action.lists[0]
+    fields: dict[str, Any] = {
+        p.name: (int | None if p.coerce is int else str | None, Field(None, description=str(p.label)))
+        for p in action.params
+    }
+    payload_schema = create_model(f"Bulk_{action.name}_In", __base__=BulkIn, **fields)
+
+    def endpoint(request: HttpRequest, payload: Any) -> Status[Any]:
+        data = payload.model_dump()
+        selection = services.selection_from(list_name=list_name, ids=data["ids"], filter_params=data["filter"])
+        outcome = services.bulk_run(
+            actor=_actor(request),
+            action_name=action.name,
+            list_name=list_name,
+            selection=selection,
+            params={p.name: data.get(p.name) for p in action.params},
+            confirm_count=data["confirm_count"],
+        )
+        if outcome.job is not None:
+            job = outcome.job
+            return Status(
+                202, {"job_id": job.pk, "status": job.status, "total": job.total, "url": f"/api/jobs/{job.pk}"}
+            )
+        return Status(200, {"action": action.name, **(outcome.report or {})})
+
+    endpoint.__annotations__ = {"request": HttpRequest, "payload": payload_schema, "return": Status[Any]}
+    endpoint.__name__ = f"bulk_{action.name}"
+    with translation.override("en"):
+        summary = str(action.label)
+        doc = f"{summary} ({'archive' if list_name == ARCHIVE else 'client list'}; needs `{action.permission}`)."
+    router.post(
+        f"/clients/bulk/{action.name}",
+        response={200: ReportOut, 202: JobAcceptedOut, **ERRORS},
+        summary=summary,
+        description=doc,
+        url_name=f"bulk_{action.name}",
+    )(endpoint)
+
+
+for _action in all_actions():
+    _add_bulk_endpoint(_action)
+
+
+@router.post("/clients/{client_id}/archive", response={200: ClientOut, **ERRORS}, tags=["archive"])
+def client_archive(request: HttpRequest, client_id: int) -> Client:
+    """Move the client to the archive: inactive, off the client list, not deleted."""
+    actor = _actor(request)
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    return client_services.client_archive(actor=actor, client=client)
+
+
+@router.post("/clients/{client_id}/restore", response={200: ClientOut, **ERRORS}, tags=["archive"])
+def client_restore(request: HttpRequest, client_id: int) -> Client:
+    """Bring an archived client back to the client list, active again."""
+    actor = _actor(request)
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    return client_services.client_restore(actor=actor, client=client)
+
+
+# On the clients router: Django resolves one URL pattern per path, so every method of
+# /clients/{client_id} has to live on the router that owns that path.
+@clients_router.delete(
+    "/clients/{client_id}", response={204: None, **ERRORS}, tags=["archive"], url_name="client_delete"
+)
+def client_delete(request: HttpRequest, client_id: int) -> Status[None]:
+    """Delete an archived client permanently, with its notes and memberships (administrators only)."""
+    actor = _actor(request)
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    client_services.client_delete(actor=actor, client=client)
+    return Status(204, None)
+
+
+@router.get("/archive", response={200: ClientPage, **ERRORS}, exclude_unset=True, tags=["archive"], url_name="archive")
+def archive_list(request: HttpRequest, params: Query[ClientListParams]) -> dict[str, Any]:
+    """Archived clients: the same parameters and envelope as `GET /api/clients` (status defaults to `all`)."""
+    actor = _actor(request)
+    filters = ClientFilter.from_params(request.GET, archived=True)
+    try:
+        page = selectors.client_list(actor=actor, filters=filters, cursor=params.cursor, limit=params.limit)
+    except (ApplicationError, ValidationError, ValueError, TypeError, OverflowError) as exc:
+        if not params.cursor or isinstance(exc, NotFound):
+            raise
+        raise ValidationError({"cursor": [_("This cursor is not valid here; start again without it.")]}) from exc
+    result: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
+    if params.count:
+        result["count"] = selectors.client_count(actor=actor, filters=filters)
+    return result

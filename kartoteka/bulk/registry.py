@@ -161,7 +161,9 @@ def report_lines(result: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _load() -> None:
-    from kartoteka.bulk import actions  # noqa: F401  (registers the built-in actions)
+    """Import the modules that register actions (a later module adds its import here, so the
+    API, which builds its endpoints once at start-up, sees every action)."""
+    from kartoteka.bulk import actions  # noqa: F401
 
 
 @dataclass

@@ -96,7 +96,9 @@ class Client(TimeStampedModel):
             models.Index(fields=["email", "id"], name="clients_client_email_idx"),
             models.Index(fields=["phone", "id"], name="clients_client_phone_idx"),
             models.Index(fields=["nip"], name="clients_client_nip_idx", condition=~Q(nip="")),
-            models.Index(fields=["status", "id"], name="clients_client_status_idx"),
+            # Every list has archived_at IS NULL (or NOT NULL) and most a status: the first page
+            # walks this in id order, and a count reads only this index.
+            models.Index(fields=["archived_at", "status", "id"], name="clients_client_live_idx"),
             models.Index(fields=["archived_at", "id"], name="clients_client_archived_idx"),
         ]
         constraints = [

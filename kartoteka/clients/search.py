@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kartoteka.core.text import fold
@@ -51,25 +51,74 @@ def query_terms(q: str) -> list[str]:
     return [t for t in re.split(r"[\s,;]+", folded) if t]
 
 
-def search_filter(queryset: QuerySet[Client], q: str) -> QuerySet[Client]:
+def _split(q: str) -> tuple[list[str], list[str]]:
+    """(terms too short for the trigram index, indexed terms)."""
     terms = query_terms(q)
-    if not terms:
-        return queryset
-    short = [t for t in terms if len(t) < _TRIGRAM]
-    long = [t for t in terms if len(t) >= _TRIGRAM]
+    return [t for t in terms if len(t) < _TRIGRAM], [t for t in terms if len(t) >= _TRIGRAM]
+
+
+def _fts_match(terms: list[str]) -> str:
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+class Unindexed(Func):
+    """SQLite's unary plus: the same value, but the planner will not use an index for it."""
+
+    template = "+%(expressions)s"
+
+
+def search_filter(queryset: QuerySet[Client], q: str, *, probe_from: int | None = None) -> QuerySet[Client]:
+    """Clients matching every term of `q`.
+
+    SQLite, with `probe_from`: when the search matches that many clients or more, the query is
+    told to check each row against the matches (for a page walking another index) instead of
+    starting from the matches and sorting them all.
+    """
+    short, long = _split(q)
     for term in short:  # too short for a trigram index: a plain scan, still correct
         queryset = queryset.filter(search_text__contains=term)
     if not long:
         return queryset
     if connection.vendor == "sqlite":
-        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
         # The MATCH text is a bound parameter; only the constant table name is interpolated.
-        ids = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))  # noqa: S608, S611
-        return queryset.filter(id__in=ids)
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        match = _fts_match(long)
+        if probe_from and _has_at_least(sql, match, probe_from):
+            queryset = queryset.alias(_id=Unindexed("id", output_field=BigIntegerField()))
+            return queryset.filter(_id__in=RawSQL(sql, (match,)))  # noqa: S611
+        return queryset.filter(id__in=RawSQL(sql, (match,)))  # noqa: S611
     condition = Q()
     for term in long:
         condition &= Q(search_text__contains=term)
     return queryset.filter(condition)
+
+
+def _has_at_least(sql: str, match: str, count: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT 1 OFFSET %s", (match, count - 1))
+        return cursor.fetchone() is not None
+
+
+def search_join(queryset: QuerySet[Client], q: str, *, key: str) -> QuerySet[Client] | None:
+    """SQLite: the same search as a join with the full-text index, whose rowid (the client's id)
+    is annotated as `key`, so that a page ordered by it walks the index and stops after one page.
+
+    None when no term is long enough to use the index. Only for reading pages: an UPDATE or
+    DELETE cannot take the extra table (use search_filter for those).
+    """
+    short, long = _split(q)
+    if not long or connection.vendor != "sqlite":
+        return None
+    for term in short:
+        queryset = queryset.filter(search_text__contains=term)
+    client_table = connection.ops.quote_name(queryset.model._meta.db_table)
+    # extra(): the ORM cannot join a table that has no model; only constant names are interpolated.
+    joined: QuerySet[Client] = queryset.extra(  # noqa: S610
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = {client_table}.id", f"{FTS_TABLE} MATCH %s"],
+        params=[_fts_match(long)],
+    ).annotate(**{key: RawSQL(f"{FTS_TABLE}.rowid", ())})  # noqa: S611
+    return joined
 
 
 def rebuild_index() -> None:

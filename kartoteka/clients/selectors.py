@@ -11,7 +11,7 @@ from kartoteka.accounts.models import User
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.core.errors import NotFound
-from kartoteka.core.pagination import Page, paginate
+from kartoteka.core.pagination import Page
 from kartoteka.core.permissions import require_perm
 
 
@@ -36,11 +36,11 @@ def client_get(*, actor: User, client_id: int) -> Client:
 
 def client_list(*, actor: User, filters: ClientFilter, cursor: str | None, limit: int) -> Page[Client]:
     """One page of the filtered, sorted list: a fixed number of queries whatever the page size."""
-    queryset = filters.apply(client_scope(actor=actor)).prefetch_related(
+    queryset = client_scope(actor=actor).prefetch_related(
         Prefetch("groups", queryset=ClientGroup.objects.only("id", "name", "color")),
         Prefetch("labels", queryset=Label.objects.only("id", "name", "color")),
     )
-    return paginate(queryset, filters.sort_spec, cursor=cursor, limit=limit)
+    return filters.page(queryset, cursor=cursor, limit=limit)
 
 
 def client_count(*, actor: User, filters: ClientFilter) -> int:

@@ -20,14 +20,19 @@ M = TypeVar("M", bound=Model)
 
 @dataclass(frozen=True)
 class SortSpec:
-    """Sorting by `fields` (model field names, all in one direction) then by id."""
+    """Sorting by `fields` (model field names, all in one direction) then by id.
+
+    `id_key` names what holds the id for ordering and cursors: "id", or an annotation equal to
+    it taken from a joined index that the query should walk in order (see ClientFilter.page).
+    """
 
     fields: tuple[str, ...]
     descending: bool
+    id_key: str = "id"
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return (*self.fields, "id")
+        return (*self.fields, self.id_key)
 
     def order_by(self) -> list[Any]:
         if self.descending:

@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): `python -m bench` times the client list on a large SQLite database."""

@@ -24,7 +24,7 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py ensure_admin
+	$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)
 	./bin/serve $(HOST) $(PORT) $(WORKERS)
 
 ## test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)

@@ -49,5 +49,13 @@ def audit_bulk_add(*, event: AuditEvent, clients: QuerySet[Client]) -> None:
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [old, new]} for the fields whose value differs."""
-    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+    """{field: [old, new]} for the fields whose value differs (empty to empty is no change)."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value and not (_is_blank(before.get(name)) and _is_blank(value))
+    }
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value == "" or value == []

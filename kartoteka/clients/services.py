@@ -63,8 +63,9 @@ def _sets(model: type[ClientGroup] | type[Label], ids: Iterable[int], field: str
 
 def _snapshot(client: Client) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(client, name) for name in EDITABLE_FIELDS}
-    values["groups"] = sorted(client.groups.values_list("id", flat=True)) if client.pk else []
-    values["labels"] = sorted(client.labels.values_list("id", flat=True)) if client.pk else []
+    # Names, not ids: the history shows what the sets were called at the time.
+    values["groups"] = sorted(client.groups.values_list("name", flat=True)) if client.pk else []
+    values["labels"] = sorted(client.labels.values_list("name", flat=True)) if client.pk else []
     return values
 
 

@@ -113,15 +113,26 @@ def _filter_chips(filters: ClientFilter) -> list[dict[str, str]]:
 
 @require_GET
 def client_list_view(request: AuthedRequest) -> HttpResponse:
-    context = _list_context(request, archived=False)
-    return render_htmx(request, "clients/list.html", "results", context)
+    return _render_list(request, archived=False)
 
 
 @require_GET
 def client_archive_view(request: AuthedRequest) -> HttpResponse:
     """Clients → Archive: the same list machinery over archived clients."""
-    context = _list_context(request, archived=True)
-    return render_htmx(request, "clients/list.html", "results", context)
+    return _render_list(request, archived=True)
+
+
+def _render_list(request: AuthedRequest, *, archived: bool) -> HttpResponse:
+    context = _list_context(request, archived=archived)
+    response = render_htmx(request, "clients/list.html", "results", context)
+    if request.htmx:
+        # The address bar gets the filter's own canonical form, not every empty form field.
+        query = context["query_string"]
+        cursor = request.GET.get("cursor")
+        if cursor and context["first_url"]:
+            query = urlencode({**context["filters"].to_params(), "cursor": cursor})
+        response["HX-Push-Url"] = request.path + (f"?{query}" if query else "")
+    return response
 
 
 @require_GET

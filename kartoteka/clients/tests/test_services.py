@@ -66,7 +66,13 @@ def test_update_records_old_and_new_values_in_history(employee):
     latest = client_history(client_id=client.pk)[0]
     assert latest.event_type == "clients.client.updated"
     assert latest.actor == employee
-    assert latest.changes == {"city": ["Łódź", "Gdańsk"], "groups": [[], [group.pk]]}
+    assert latest.changes == {"city": ["Łódź", "Gdańsk"], "groups": [[], [group.name]]}
+
+
+def test_creation_history_lists_only_the_fields_that_were_filled(employee):
+    client = services.client_create(actor=employee, data={"first_name": "Ola", "email": "ola@example.pl"})
+    created = client_history(client_id=client.pk)[0]
+    assert set(created.changes) == {"first_name", "email", "country"}
 
 
 def test_update_that_changes_nothing_writes_no_history(employee):

@@ -48,6 +48,13 @@ def test_htmx_request_gets_only_the_results(employee_client):
     assert "<html" not in html
 
 
+def test_htmx_filtering_puts_only_the_chosen_filters_in_the_address(employee_client):
+    group = ClientGroupFactory()
+    url = reverse("clients:list") + f"?q=lodz&status=active&group={group.id}&label=&created_from=&created_to="
+    response = employee_client.get(url, headers={"HX-Request": "true"})
+    assert response["HX-Push-Url"] == reverse("clients:list") + f"?q=lodz&group={group.id}"
+
+
 def test_next_page_link_leads_to_the_rest(employee_client, settings):
     settings.KARTOTEKA_PAGE_SIZE = 2
     clients = [ClientFactory() for _ in range(3)]
@@ -169,6 +176,7 @@ def test_history_tab_shows_who_changed_what(employee_client):
     assert "Łódź" in html
     assert "Kraków" in html
     assert "Employee1" in html
+    assert "Miasto" in html  # the field's label, not its name
 
 
 def test_unknown_client_is_404(employee_client):

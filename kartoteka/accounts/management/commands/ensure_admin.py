@@ -15,6 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the application is served.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         username: str = options["username"]
@@ -29,4 +30,4 @@ class Command(BaseCommand):
         if user is not None and not (password and user.check_password(password)):
             self.stdout.write(f"Log in as {username!r} with the password you set.")
             return
-        self.stdout.write(self.style.SUCCESS(f"Log in at http://127.0.0.1:8000 as {username} / {password}"))
+        self.stdout.write(self.style.SUCCESS(f"Log in at {options['url']} as {username} / {password}"))

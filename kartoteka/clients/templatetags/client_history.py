@@ -1,0 +1,35 @@
+"""How a recorded change to a client reads on the History tab: field labels and values in words."""
+
+from typing import Any
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+
+from kartoteka.clients.models import Client
+from kartoteka.clients.validation import format_phone
+
+register = template.Library()
+
+
+@register.filter
+def client_field_label(name: str) -> str:
+    try:
+        label = str(Client._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+    return label[:1].upper() + label[1:]
+
+
+@register.filter
+def client_field_value(value: Any, name: str) -> str:
+    if value in (None, "", []):
+        return "∅"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if name == "status":
+        return str(dict(Client.Status.choices).get(value, value))
+    if name == "source":
+        return str(dict(Client.Source.choices).get(value, value))
+    if name == "phone":
+        return format_phone(str(value))
+    return str(value)

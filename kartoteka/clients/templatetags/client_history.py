@@ -14,9 +14,10 @@ register = template.Library()
 @register.filter
 def client_field_label(name: str) -> str:
     try:
-        label = str(Client._meta.get_field(name).verbose_name)
+        field = Client._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    label = str(getattr(field, "verbose_name", name))
     return label[:1].upper() + label[1:]
 
 

@@ -42,9 +42,11 @@ check: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
-## bench: benchmarks on 1,000,000 clients; JSON results in var/bench/
+## bench: benchmarks on 1,000,000 clients (CLIENTS=N for fewer); JSON results in var/bench/
+CLIENTS ?= 1000000
 bench: $(VENV)/.dev
-	$(PY) -m bench
+	$(PY) -m bench --clients $(CLIENTS)
+	$(PY) -m bench.bulk --clients $(CLIENTS)
 
 ## messages: refresh and compile the Polish/English translations
 messages: $(VENV)/.dev

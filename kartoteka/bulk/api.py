@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils import translation
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import create_model
 
@@ -22,7 +21,6 @@ from kartoteka.clients.api import router as clients_router
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client
 from kartoteka.clients.schemas import ClientListParams, ClientOut, ClientPage, ErrorOut, ValidationErrorOut
-from kartoteka.core.errors import ApplicationError, NotFound, ValidationError
 
 router = Router(tags=["bulk actions"])
 
@@ -139,12 +137,7 @@ def archive_list(request: HttpRequest, params: Query[ClientListParams]) -> dict[
     """Archived clients: the same parameters and envelope as `GET /api/clients` (status defaults to `all`)."""
     actor = _actor(request)
     filters = ClientFilter.from_params(request.GET, archived=True)
-    try:
-        page = selectors.client_list(actor=actor, filters=filters, cursor=params.cursor, limit=params.limit)
-    except (ApplicationError, ValidationError, ValueError, TypeError, OverflowError) as exc:
-        if not params.cursor or isinstance(exc, NotFound):
-            raise
-        raise ValidationError({"cursor": [_("This cursor is not valid here; start again without it.")]}) from exc
+    page = selectors.client_list(actor=actor, filters=filters, cursor=params.cursor, limit=params.limit)
     result: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
     if params.count:
         result["count"] = selectors.client_count(actor=actor, filters=filters)

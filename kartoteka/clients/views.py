@@ -20,6 +20,7 @@ from kartoteka.clients.filters import SORTS, ClientFilter
 from kartoteka.clients.forms import ClientForm, ColouredSetForm, NoteForm
 from kartoteka.clients.models import Client, ClientGroup, Label
 from kartoteka.core.errors import ApplicationError, NotFound
+from kartoteka.core.pagination import InvalidCursor
 from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
 
 LIST_COLUMNS = [
@@ -48,7 +49,7 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
             cursor=cursor,
             limit=settings.KARTOTEKA_PAGE_SIZE,
         )
-    except ApplicationError:  # a stale or hand-edited cursor: start from the first page
+    except InvalidCursor:  # a stale or hand-edited cursor: start from the first page
         page = selectors.client_list(
             actor=request.user,
             filters=filters,

@@ -11,9 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.db import DataError
 from django.db.models import F, Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from kartoteka.core.errors import ApplicationError
+from kartoteka.core.errors import ValidationError
 
 M = TypeVar("M", bound=Model)
 
@@ -46,6 +48,13 @@ class Page(Generic[M]):
     next_cursor: str | None
 
 
+class InvalidCursor(ValidationError):
+    """A cursor that was edited by hand or belongs to another sort order (a 422 on `cursor`)."""
+
+    def __init__(self) -> None:
+        super().__init__({"cursor": [_("This cursor is not valid here; start again without it.")]})
+
+
 def encode_cursor(values: list[Any]) -> str:
     raw = json.dumps(values, default=str, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -56,9 +65,9 @@ def decode_cursor(cursor: str, expected_len: int) -> list[Any]:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError) as exc:
-        raise ApplicationError("Invalid cursor.") from exc
+        raise InvalidCursor from exc
     if not isinstance(values, list) or len(values) != expected_len:
-        raise ApplicationError("Invalid cursor.")
+        raise InvalidCursor
     return values
 
 
@@ -77,9 +86,16 @@ def _after(spec: SortSpec, values: list[Any]) -> Q:
 
 
 def paginate(queryset: QuerySet[M], spec: SortSpec, *, cursor: str | None, limit: int) -> Page[M]:
+    ordered = queryset.order_by(*spec.order_by())
     if cursor:
-        queryset = queryset.filter(_after(spec, decode_cursor(cursor, len(spec.keys))))
-    rows = list(queryset.order_by(*spec.order_by())[: limit + 1])
+        try:  # values of the wrong type fail when the filter is built, or in the database
+            rows = list(ordered.filter(_after(spec, decode_cursor(cursor, len(spec.keys))))[: limit + 1])
+        except InvalidCursor:
+            raise
+        except (ValidationError, ValueError, TypeError, OverflowError, DataError) as exc:
+            raise InvalidCursor from exc
+    else:
+        rows = list(ordered[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None

@@ -1,7 +1,6 @@
 import pytest
 
-from kartoteka.core.errors import ApplicationError
-from kartoteka.core.pagination import decode_cursor, encode_cursor
+from kartoteka.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 
 
 def test_cursor_round_trips():
@@ -10,5 +9,6 @@ def test_cursor_round_trips():
 
 @pytest.mark.parametrize("bad", ["", "!!!", encode_cursor([1, 2])])
 def test_malformed_cursor_is_refused(bad):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(InvalidCursor) as caught:
         decode_cursor(bad, 3)
+    assert list(caught.value.error_dict) == ["cursor"]

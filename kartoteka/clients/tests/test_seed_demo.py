@@ -55,9 +55,16 @@ def test_demo_data_has_groups_labels_notes_and_a_realistic_mix():
 
 def test_demo_clients_from_lodz_are_found_by_typing_lodz():
     call_command("seed_demo")
-    from_lodz = set(Client.objects.filter(city="Łódź").values_list("id", flat=True))
+    from_lodz = set(Client.objects.filter(city="Łódź", archived_at__isnull=True).values_list("id", flat=True))
     assert from_lodz
     assert from_lodz <= found("lodz")
+
+
+def test_demo_has_former_clients_waiting_in_the_archive():
+    call_command("seed_demo")
+    archived = Client.objects.filter(archived_at__isnull=False)
+    assert archived.count() == 12
+    assert set(archived.values_list("status", flat=True)) == {"inactive"}
 
 
 def test_if_empty_loads_the_demo_once():

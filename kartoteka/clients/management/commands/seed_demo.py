@@ -4,15 +4,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from kartoteka.audit.services import audit_record_bulk
 from kartoteka.clients import demo
 from kartoteka.clients.models import Client
+from kartoteka.clients.operations import archive_rows
 
 DEMO_CLIENTS = 300
 DEMO_SETS = 6
 BENCH_SETS = 20
 DEMO_SEED = 2024
+DEMO_ARCHIVED = 12
 
 
 class Command(BaseCommand):
@@ -57,4 +60,16 @@ class Command(BaseCommand):
             clients=Client.objects.filter(id__in=ids),
             details={"count": len(ids), "source": "demo"},
         )
-        self.stdout.write(f"Demo data: {len(ids)} clients, {DEMO_SETS} groups, {DEMO_SETS} labels, {notes} notes.")
+        archived = self._archive_some(random.Random(seed), ids)
+        self.stdout.write(
+            f"Demo data: {len(ids)} clients ({archived} in the archive), {DEMO_SETS} groups, "
+            f"{DEMO_SETS} labels, {notes} notes."
+        )
+
+    def _archive_some(self, rng: random.Random, ids: list[int]) -> int:
+        """A few former clients wait in the archive, so Clients → Archive has something to show."""
+        chosen = Client.objects.filter(id__in=rng.sample(ids, DEMO_ARCHIVED))
+        audit_record_bulk(
+            actor=None, event_type="clients.client.archived", clients=chosen, details={"count": DEMO_ARCHIVED}
+        )
+        return archive_rows(chosen, actor=None, now=timezone.now())

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -57,6 +58,7 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
             limit=settings.KARTOTEKA_PAGE_SIZE,
         )
         cursor = None
+    _attach_row_urls(page.items)
     params = filters.to_params()
     return {
         "filters": filters,
@@ -72,6 +74,27 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         "labels": selectors.labels_all(actor=request.user),
         "archived": archived,
     }
+
+
+# Row links of the list, reversed once per page instead of once per row and link: with eight
+# links on fifty rows, {% url %} was a quarter of the list's rendering time.
+_ROW_URL_NAMES = {
+    "detail": "clients:detail",
+    "edit": "clients:edit",
+    "notes": "clients:notes",
+    "history": "clients:history",
+    "archive": "bulk:client_archive",
+    "restore": "bulk:client_restore",
+    "delete": "bulk:client_delete",
+    "mail": "bulk:client_mail",
+}
+_ID_MARK = "987654321"
+
+
+def _attach_row_urls(clients: list[Client]) -> None:
+    patterns = {key: reverse(name, args=[_ID_MARK]) for key, name in _ROW_URL_NAMES.items()}
+    for client in clients:
+        client.urls = {key: url.replace(_ID_MARK, str(client.pk)) for key, url in patterns.items()}  # type: ignore[attr-defined]
 
 
 def _sort_column(filters: ClientFilter, key: str | None, title: object) -> dict[str, Any]:

@@ -207,3 +207,4 @@ LOGGING = {
 # --- Kartoteka ------------------------------------------------------------------
 KARTOTEKA_PAGE_SIZE = env.int("KARTOTEKA_PAGE_SIZE", default=50)
 KARTOTEKA_BULK_SYNC_LIMIT = env.int("KARTOTEKA_BULK_SYNC_LIMIT", default=2000)
+KARTOTEKA_BULK_CHUNK = env.int("KARTOTEKA_BULK_CHUNK", default=10_000)  # clients per transaction in a job

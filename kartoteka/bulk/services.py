@@ -168,7 +168,7 @@ def _execute(
     if selection.filters is not None:
         details["filter"] = selection.filters.to_params()
     event: AuditEvent | None = None
-    chunk_size = getattr(settings, "KARTOTEKA_BULK_CHUNK", 10_000)
+    chunk_size = settings.KARTOTEKA_BULK_CHUNK
     after = 0
     while True:
         bound = list(clients.filter(id__gt=after).order_by("id").values_list("id", flat=True)[chunk_size - 1 :][:1])

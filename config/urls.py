@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from kartoteka.api.api import api_urls
+from kartoteka.api.api import api_urls, endpoint_not_found
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="clients:list", permanent=False)),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("clients/", include("kartoteka.bulk.urls")),
     path("jobs/", include("kartoteka.jobs.urls")),
     path("api/", api_urls()),
+    re_path(r"^api/(?P<path>.*)$", endpoint_not_found),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

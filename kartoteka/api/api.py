@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -82,6 +83,12 @@ def _mark_public(patterns: list[Any]) -> None:
             _mark_public(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
             pattern.callback.login_required = False  # type: ignore[attr-defined]
+
+
+@login_not_required
+def endpoint_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Unknown paths under /api/ answer in JSON like every other API error, not with an HTML page."""
+    return JsonResponse({"detail": _("There is no such API endpoint.")}, status=404)
 
 
 def api_urls() -> Any:

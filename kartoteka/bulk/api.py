@@ -38,7 +38,8 @@ class BulkIn(Schema):
     filter: dict[str, Any] | None = Field(
         None,
         description="Every client matching the list's filter: the list's query parameters "
-        '(q, status, group, label, created_from, created_to), e.g. `{"group": 3}`; `{}` means the whole list.',
+        '(q, status, group, label, created_from, created_to), e.g. `{"group": 3}`; `{}` means what the list '
+        "shows without parameters (the client list: active clients). Unknown names are refused.",
     )
     confirm_count: int | None = Field(
         None, description="Required by final actions (delete): the number of selected clients, as confirmation."

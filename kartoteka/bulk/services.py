@@ -69,7 +69,11 @@ def selection_from(
         # The ids stay inside the list they were picked from (clients_selected confines them).
         list_filter = ClientFilter(archived=list_name == ARCHIVE, status="all")
         return ClientSelection(ids=tuple(sorted(set(ids))), filters=list_filter)
-    return ClientSelection(filters=ClientFilter.from_params(filter_params or {}, archived=list_name == ARCHIVE))
+    try:
+        filters = ClientFilter.from_params(filter_params or {}, archived=list_name == ARCHIVE, strict=True)
+    except ValidationError as exc:  # "filter.group", not "group": the action may have its own `group`
+        raise ValidationError({f"filter.{name}": errors for name, errors in exc.error_dict.items()}) from exc
+    return ClientSelection(filters=filters)
 
 
 def bulk_preview(*, actor: User, action_name: str, list_name: str, selection: ClientSelection) -> Preview:
@@ -136,6 +140,11 @@ def bulk_job_run(*, job_id: int) -> None:
         cleaned = action.clean_params(spec["params"])
         selection = _selection_from_json(spec["selection"], spec["list"])
         clients = clients_selected(actor=actor, selection=selection)
+        if action.final and (now := clients.count()) != job.total:
+            raise ApplicationError(
+                _("The selection changed after it was confirmed (%(then)d clients, now %(now)d); nothing was done.")
+                % {"then": job.total, "now": now}
+            )
         _execute(
             actor=actor,
             action=action,

@@ -36,6 +36,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "status": ("status",),
 }
 DEFAULT_SORT = "-id"
+PARAMETERS = frozenset({"q", "status", "group", "label", "created_from", "created_to", "sort"})
 WALK_KEY = "walk_id"  # the client id as read from the index a page walks (see ClientFilter.page)
 
 
@@ -51,9 +52,16 @@ class ClientFilter:
     sort: str = DEFAULT_SORT
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any], *, archived: bool = False) -> ClientFilter:
-        """Parse request parameters; raise ValidationError with a message per bad parameter."""
+    def from_params(cls, params: Mapping[str, Any], *, archived: bool = False, strict: bool = False) -> ClientFilter:
+        """Parse request parameters; raise ValidationError with a message per bad parameter.
+
+        `strict` refuses names that are not filters: a bulk action must never widen a typo
+        (`{"grup": 3}`) into "every client".
+        """
         errors: dict[str, str] = {}
+        if strict:
+            for name in sorted(set(params) - PARAMETERS):
+                errors[name] = _("Unknown filter. Use: %(names)s.") % {"names": ", ".join(sorted(PARAMETERS))}
         values: dict[str, Any] = {"archived": archived}
         q = str(params.get("q") or "").strip()
         values["q"] = q[:200]

@@ -29,6 +29,7 @@ class ClientOut(Schema):
     country: str = Field(description="ISO 3166-1 alpha-2 code.")
     status: Literal["active", "inactive"]
     source: Literal["manual", "form", "import", "api"]
+    archived_at: dt.datetime | None = Field(description="When the client was moved to the archive; null on the list.")
     created_at: dt.datetime
     updated_at: dt.datetime
     groups: list[int] = Field(description="Ids of the client's groups.")

@@ -173,12 +173,14 @@ def _clean_note_text(text: str) -> str:
 @transaction.atomic
 def note_create(*, actor: User, client: Client, text: str) -> Note:
     require_perm(actor, "clients.add_note")
+    _refuse_if_archived(client)
     note = Note.objects.create(client=client, author=actor, text=_clean_note_text(text))
     audit_record(actor=actor, event_type="clients.note.created", client=client, details={"note_id": note.pk})
     return note
 
 
 def _require_note_owner(actor: User, note: Note) -> None:
+    _refuse_if_archived(note.client)
     if note.author_id != actor.pk and not actor.has_perm("clients.moderate_note"):
         raise PermissionDenied(_("You can change only your own notes."))
 

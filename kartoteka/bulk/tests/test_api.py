@@ -99,7 +99,7 @@ def test_bad_requests_get_a_message_per_field(api):
     assert no_group.status_code == 422
     assert "group" in no_group.json()["errors"]
     bad_filter = api.post("/api/clients/bulk/archive", {"filter": {"status": "gone"}}, content_type=JSON)
-    assert "status" in bad_filter.json()["errors"]
+    assert "filter.status" in bad_filter.json()["errors"]
     assert api.post("/api/clients/bulk/nonexistent", {"ids": [1]}, content_type=JSON).status_code == 404
     assert not AuditEvent.objects.filter(event_type__startswith="clients.client").exists()
 
@@ -172,3 +172,29 @@ def test_openapi_lists_one_endpoint_per_registered_action(db, client):
     assert "delete" in paths["/api/clients/{client_id}"]
     assert "get" in paths["/api/archive"]
     assert "get" in paths["/api/jobs/{job_id}"]
+
+
+def test_a_misspelt_filter_is_refused_and_changes_nothing(api):
+    clients = [ClientFactory() for _ in range(3)]
+    response = api.post("/api/clients/bulk/archive", {"filter": {"grup": 3}}, content_type=JSON)
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["filter.grup"]
+    assert not Client.objects.filter(pk__in=[c.pk for c in clients], archived_at__isnull=False).exists()
+
+
+def test_a_bad_filter_value_is_named_as_the_filters(api):
+    group = ClientGroupFactory()
+    response = api.post("/api/clients/bulk/group_add", {"filter": {"group": "x"}, "group": group.pk}, content_type=JSON)
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["filter.group"]
+
+
+def test_unknown_api_path_answers_json_404(api):
+    response = api.post("/api/clients/bulk/no-such-action", {}, content_type=JSON)
+    assert response.status_code == 404
+    assert response.json()["detail"]
+
+
+def test_archived_client_shows_when_it_was_archived(api):
+    client = archived()
+    assert api.get(f"/api/clients/{client.pk}").json()["archived_at"] is not None

@@ -18,7 +18,7 @@ from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory,
 JSON = "application/json"
 CLIENT_FIELDS = {
     "id", "first_name", "last_name", "company_name", "email", "phone", "website", "nip", "street", "city",
-    "postal_code", "country", "status", "source", "created_at", "updated_at", "groups", "labels",
+    "postal_code", "country", "status", "source", "archived_at", "created_at", "updated_at", "groups", "labels",
 }  # fmt: skip
 NEW_CLIENT = {"first_name": "Anna", "last_name": "Nowak", "email": "Anna.Nowak@Example.pl", "phone": "600 123 456",
               "nip": "525-000-58-34", "postal_code": "90001", "city": "Łódź", "website": "nowak.pl"}  # fmt: skip

@@ -161,3 +161,12 @@ def test_deleting_a_label_keeps_its_clients(manager):
     client = ClientFactory(labels=[label])
     services.label_delete(actor=manager, label=label)
     assert Client.objects.filter(pk=client.pk).exists()
+
+
+def test_notes_of_an_archived_client_are_read_only(employee):
+    client = ClientFactory(status="inactive", archived_at="2026-01-01T00:00:00Z")
+    note = NoteFactory(client=client, author=employee)
+    with pytest.raises(ApplicationError):
+        services.note_create(actor=employee, client=client, text="x")
+    with pytest.raises(ApplicationError):
+        services.note_update(actor=employee, note=note, text="y")

@@ -205,3 +205,23 @@ def test_api_returns_the_job_with_its_progress(manager, employee):
     assert body["started_by"] == manager.username
     other = HttpClient(headers={"Authorization": f"Bearer {api_token_create(user=employee)}"})
     assert other.get(f"/api/jobs/{job.pk}").status_code == 404
+
+
+def test_a_permanent_delete_job_refuses_when_the_selection_grew_after_confirmation(administrator, small_limits):
+    ClientFactory.create_batch(6, status="inactive", archived_at=timezone.now())
+    selection = selection_from(list_name="archive", filter_params={})
+    job = bulk_run(
+        actor=administrator,
+        action_name="delete",
+        list_name="archive",
+        selection=selection,
+        params={},
+        confirm_count=6,
+    ).job
+    assert job is not None
+    ClientFactory(status="inactive", archived_at=timezone.now())  # archived by someone else meanwhile
+    with pytest.raises(Exception, match="changed after it was confirmed"):
+        bulk_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert Client.objects.count() == 7  # nothing deleted

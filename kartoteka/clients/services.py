@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -300,16 +300,7 @@ def client_archive(*, actor: User, client: Client) -> Client:
     require_perm(actor, "clients.archive_client")
     if client.is_archived:
         raise ApplicationError(_("This client is already in the archive."))
-    old_status = client.status
-    operations.archive_rows(_one(client), actor=actor, now=timezone.now())
-    client.refresh_from_db()
-    audit_record(
-        actor=actor,
-        event_type="clients.client.archived",
-        client=client,
-        changes={"status": [old_status, client.status]},
-    )
-    return client
+    return _archive_state_change(actor, client, operations.archive_rows, "clients.client.archived")
 
 
 @transaction.atomic
@@ -318,15 +309,15 @@ def client_restore(*, actor: User, client: Client) -> Client:
     require_perm(actor, "clients.archive_client")
     if not client.is_archived:
         raise ApplicationError(_("This client is not in the archive."))
+    return _archive_state_change(actor, client, operations.restore_rows, "clients.client.restored")
+
+
+def _archive_state_change(actor: User, client: Client, rows_change: Callable[..., int], event_type: str) -> Client:
+    """The same set-based statement as the bulk action, on one client, with its history entry."""
     old_status = client.status
-    operations.restore_rows(_one(client), actor=actor, now=timezone.now())
+    rows_change(_one(client), actor=actor, now=timezone.now())
     client.refresh_from_db()
-    audit_record(
-        actor=actor,
-        event_type="clients.client.restored",
-        client=client,
-        changes={"status": [old_status, client.status]},
-    )
+    audit_record(actor=actor, event_type=event_type, client=client, changes={"status": [old_status, client.status]})
     return client
 
 

@@ -84,14 +84,15 @@ def _watch_errors(page) -> list[str]:
 
 @pytest.fixture
 def log_in(page, employee):
-    """Log in through the login form as a staff member with the employee role."""
+    """Log in through the login form: as a staff member with the employee role, or as `user`."""
 
-    def _log_in():
+    def _log_in(user=None):
+        user = user or employee
         page.goto("/accounts/login/")
-        page.fill("#id_username", employee.username)
+        page.fill("#id_username", user.username)
         page.fill("#id_password", "Secret-pass-123")
         page.click("form:has(#id_password) button[type=submit]")
         page.wait_for_url("**/clients/")
-        return employee
+        return user
 
     return _log_in

@@ -15,15 +15,8 @@ ROWS = "#results tr[data-client-id]"
 
 
 @pytest.fixture
-def log_in_as_manager(page, manager):
-    def _log_in():
-        page.goto("/accounts/login/")
-        page.fill("#id_username", manager.username)
-        page.fill("#id_password", "Secret-pass-123")
-        page.click("form:has(#id_password) button[type=submit]")
-        page.wait_for_url("**/clients/")
-
-    return _log_in
+def log_in_as_manager(log_in, manager):
+    return lambda: log_in(manager)
 
 
 def test_a_deleted_client_waits_in_the_archive_and_comes_back(page, log_in_as_manager):

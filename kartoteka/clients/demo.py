@@ -21,7 +21,7 @@ from django.utils import timezone
 from stdnum.pl import nip as stdnum_nip
 
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
-from kartoteka.clients.search import rebuild_index, search_text_for
+from kartoteka.clients.search import rebuild_index, search_text_for, sort_name_for
 from kartoteka.core.text import fold
 
 MALE_FIRST = (
@@ -111,7 +111,7 @@ SPAN = dt.timedelta(days=730)
 
 CLIENT_COLUMNS = (
     "id", "first_name", "last_name", "company_name", "email", "phone", "website", "nip", "street", "city",
-    "postal_code", "country", "status", "source", "search_text", "created_at", "updated_at",
+    "postal_code", "country", "status", "source", "search_text", "sort_name", "created_at", "updated_at",
 )  # fmt: skip
 SEARCHED = ("first_name", "last_name", "company_name", "email", "phone", "nip", "city")
 
@@ -233,6 +233,7 @@ def generate(
                 status,
                 rng.choice(_SOURCE_POOL),
                 search_text_for({name: values[name] for name in SEARCHED}),
+                sort_name_for(values),
                 created,
                 created,
             )

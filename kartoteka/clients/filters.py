@@ -28,8 +28,8 @@ STATUS_CHOICES = ("active", "inactive", STATUS_ANY)
 # sort parameter -> model fields (the id tie-breaker is added by SortSpec)
 SORTS: dict[str, tuple[str, ...]] = {
     "id": (),
-    "name": ("last_name", "first_name"),
-    "last_name": ("last_name", "first_name"),
+    "name": ("sort_name",),
+    "last_name": ("sort_name",),
     "email": ("email",),
     "phone": ("phone",),
     "created_at": ("created_at",),

@@ -73,6 +73,9 @@ class Client(TimeStampedModel):
 
     # Folded copy of the searchable fields; the full-text index (clients.search) is built on it.
     search_text = models.TextField(editable=False, default="")
+    # Folded "last name first name": sorting by name ignores case and puts Ł among the L's and
+    # Ć among the C's on every database (a binary collation would put them after Z).
+    sort_name = models.CharField(max_length=201, editable=False, default="")
 
     m2m_relations: ClassVar[dict[str, ClientRelation]] = {
         "groups": ClientRelation(OnMerge.UNION, OnAnonymise.KEEP),
@@ -80,7 +83,7 @@ class Client(TimeStampedModel):
     }
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = (
         "first_name", "last_name", "company_name", "email", "phone", "website",
-        "nip", "street", "city", "postal_code", "search_text",
+        "nip", "street", "city", "postal_code", "search_text", "sort_name",
     )  # fmt: skip
 
     class Meta:
@@ -92,7 +95,7 @@ class Client(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["created_at", "id"], name="clients_client_created_idx"),
-            models.Index(fields=["last_name", "first_name", "id"], name="clients_client_name_idx"),
+            models.Index(fields=["sort_name", "id"], name="clients_client_sort_name_idx"),
             models.Index(fields=["email", "id"], name="clients_client_email_idx"),
             models.Index(fields=["phone", "id"], name="clients_client_phone_idx"),
             models.Index(fields=["nip"], name="clients_client_nip_idx", condition=~Q(nip="")),

@@ -38,6 +38,11 @@ def search_text_for(values: dict[str, Any]) -> str:
     return fold(" ".join(str(p) for p in parts if p))
 
 
+def sort_name_for(values: dict[str, Any]) -> str:
+    """The key the list sorts names by: folded last name, then first name."""
+    return fold(f"{values.get('last_name') or ''} {values.get('first_name') or ''}")[:201]
+
+
 def _national_digits(e164: str) -> str:
     return e164[3:] if e164.startswith("+48") else ""
 

@@ -13,7 +13,7 @@ from kartoteka.accounts.models import User
 from kartoteka.audit.services import audit_record, field_changes
 from kartoteka.clients import operations
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
-from kartoteka.clients.search import search_text_for
+from kartoteka.clients.search import search_text_for, sort_name_for
 from kartoteka.clients.selectors import client_duplicates
 from kartoteka.clients.validation import clean_client_fields, normalise_color
 from kartoteka.core.errors import ApplicationError, PermissionDenied, ValidationError
@@ -87,6 +87,7 @@ def client_create(
         _check_duplicates(values, exclude_id=None)
     client = Client(**values, source=source, created_by=actor, updated_by=actor)
     client.search_text = search_text_for(values)
+    client.sort_name = sort_name_for(values)
     client.save()
     client.groups.set(group_objs)
     client.labels.set(label_objs)
@@ -122,7 +123,9 @@ def client_update(
         _check_duplicates(changed_keys, exclude_id=client.pk)
     for name, value in values.items():
         setattr(client, name, value)
-    client.search_text = search_text_for({n: getattr(client, n) for n in EDITABLE_FIELDS})
+    current = {n: getattr(client, n) for n in EDITABLE_FIELDS}
+    client.search_text = search_text_for(current)
+    client.sort_name = sort_name_for(current)
     client.updated_by = actor
     client.save()
     if group_objs is not None:

@@ -2,7 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
-from kartoteka.clients.search import search_text_for
+from kartoteka.clients.search import search_text_for, sort_name_for
 
 SEARCHED = ("first_name", "last_name", "company_name", "email", "phone", "nip", "city")
 
@@ -19,6 +19,7 @@ class ClientFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"jan{n}@example.pl")
     city = "Warszawa"
     search_text = factory.LazyAttribute(lambda o: search_text_for({name: getattr(o, name, "") for name in SEARCHED}))
+    sort_name = factory.LazyAttribute(lambda o: sort_name_for({"last_name": o.last_name, "first_name": o.first_name}))
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):

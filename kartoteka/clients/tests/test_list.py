@@ -134,3 +134,10 @@ def test_selection_of_everything_matching_uses_the_filter(employee):
     ClientFactory()
     chosen = clients_selected(actor=employee, selection=ClientSelection(filters=ClientFilter(group=group.id)))
     assert sorted(chosen.values_list("id", flat=True)) == sorted(c.id for c in members)
+
+
+def test_sorting_by_name_follows_the_alphabet_not_the_byte_order(employee):
+    for last in ["Zając", "Ćwik", "Cebula", "Łukasiewicz", "Lis", "Dąb", "adamczyk"]:
+        ClientFactory(last_name=last, first_name="X")
+    names = [c.last_name for c in _walk(employee, "name")]
+    assert names == ["adamczyk", "Cebula", "Ćwik", "Dąb", "Lis", "Łukasiewicz", "Zając"]

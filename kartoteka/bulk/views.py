@@ -130,34 +130,34 @@ def _dialog(request: AuthedRequest, kind: str, client: Client, error: str = "") 
 
 @require_http_methods(["GET", "POST"])
 def client_archive_view(request: AuthedRequest, client_id: int) -> HttpResponse:
-    client = _client(request, client_id)
-    if request.method == "GET":
-        return _dialog(request, "archive", client)
-    try:
-        client_services.client_archive(actor=request.user, client=client)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("clients:list")
-    messages.success(
-        request, _("Client %(name)s moved to the archive (Clients → Archive).") % {"name": client.display_name}
-    )
-    return redirect("clients:list")
+    return _archive_move(
+        request, client_id, "archive", client_services.client_archive, "clients:list",
+        _("Client %(name)s moved to the archive (Clients → Archive)."),
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
 def client_restore_view(request: AuthedRequest, client_id: int) -> HttpResponse:
+    return _archive_move(
+        request, client_id, "restore", client_services.client_restore, "clients:archive",
+        _("Client %(name)s restored: it is on the client list again."),
+    )  # fmt: skip
+
+
+def _archive_move(
+    request: AuthedRequest, client_id: int, kind: str, service: Any, back: str, done: str
+) -> HttpResponse:
+    """GET: the confirmation dialog; POST: move the client into or out of the archive, then go back."""
     client = _client(request, client_id)
     if request.method == "GET":
-        return _dialog(request, "restore", client)
+        return _dialog(request, kind, client)
     try:
-        client_services.client_restore(actor=request.user, client=client)
+        service(actor=request.user, client=client)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect("clients:archive")
-    messages.success(
-        request, _("Client %(name)s restored: it is on the client list again.") % {"name": client.display_name}
-    )
-    return redirect("clients:archive")
+        return redirect(back)
+    messages.success(request, done % {"name": client.display_name})
+    return redirect(back)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,10 +1,9 @@
 """Bulk actions and the archive through the REST API, as an integration uses them."""
 
 import pytest
-from django.test import Client as HttpClient
 from django.utils import timezone
 
-from kartoteka.accounts.services import api_token_create
+from kartoteka.api.tests.client import token_client
 from kartoteka.audit.models import AuditEvent
 from kartoteka.clients.models import Client, Note
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
@@ -13,18 +12,14 @@ from kartoteka.jobs.models import Job
 JSON = "application/json"
 
 
-def _http(user):
-    return HttpClient(headers={"Authorization": f"Bearer {api_token_create(user=user)}", "Accept-Language": "en"})
-
-
 @pytest.fixture
 def api(manager):
-    return _http(manager)
+    return token_client(manager)
 
 
 @pytest.fixture
 def admin_api(administrator):
-    return _http(administrator)
+    return token_client(administrator)
 
 
 def archived(**kwargs):
@@ -117,7 +112,7 @@ def test_a_large_selection_answers_202_with_the_job_to_poll(api, settings):
 
 @pytest.mark.parametrize("role", ["employee", "manager"])
 def test_only_administrators_delete_permanently_through_the_api(request, role):
-    http = _http(request.getfixturevalue(role))
+    http = token_client(request.getfixturevalue(role))
     old = archived()
     assert http.delete(f"/api/clients/{old.id}").status_code == 403
     body = {"ids": [old.id], "confirm_count": 1}
@@ -127,7 +122,7 @@ def test_only_administrators_delete_permanently_through_the_api(request, role):
 
 def test_employee_may_not_run_bulk_actions(employee):
     client = ClientFactory()
-    response = _http(employee).post("/api/clients/bulk/set_status", {"ids": [client.id], "status": "inactive"},
+    response = token_client(employee).post("/api/clients/bulk/set_status", {"ids": [client.id], "status": "inactive"},
                                     content_type=JSON)  # fmt: skip
     assert response.status_code == 403
 

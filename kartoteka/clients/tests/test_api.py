@@ -11,6 +11,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from kartoteka.accounts.services import api_token_create
+from kartoteka.api.tests.client import token_client
 from kartoteka.audit.models import AuditEvent
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
@@ -24,19 +25,14 @@ NEW_CLIENT = {"first_name": "Anna", "last_name": "Nowak", "email": "Anna.Nowak@E
               "nip": "525-000-58-34", "postal_code": "90001", "city": "Łódź", "website": "nowak.pl"}  # fmt: skip
 
 
-def _http(user, language="en"):
-    token = api_token_create(user=user)
-    return HttpClient(headers={"Authorization": f"Bearer {token}", "Accept-Language": language})
-
-
 @pytest.fixture
 def api(employee):
-    return _http(employee)
+    return token_client(employee)
 
 
 @pytest.fixture
 def manager_api(manager):
-    return _http(manager)
+    return token_client(manager)
 
 
 def _fields(client):
@@ -66,7 +62,7 @@ def test_request_without_a_valid_token_gets_401_json_not_a_login_redirect(db, cl
 
 
 def test_token_of_a_deactivated_user_stops_working(employee):
-    api = _http(employee)
+    api = token_client(employee)
     assert api.get("/api/clients").status_code == 200
     employee.is_active = False
     employee.save()
@@ -183,8 +179,8 @@ def test_bad_list_parameters_get_a_message_each(api):
 
 
 def test_messages_are_polish_unless_the_request_asks_for_english(employee):
-    english = _http(employee).get("/api/clients?group=abc").json()["errors"]["group"]
-    polish = _http(employee, language="pl").get("/api/clients?group=abc").json()["errors"]["group"]
+    english = token_client(employee).get("/api/clients?group=abc").json()["errors"]["group"]
+    polish = token_client(employee, language="pl").get("/api/clients?group=abc").json()["errors"]["group"]
     default = HttpClient(headers={"Authorization": f"Bearer {api_token_create(user=employee)}"})
     assert default.get("/api/clients?group=abc").json()["errors"]["group"] == polish != english
 
@@ -224,7 +220,7 @@ def test_list_makes_the_same_number_of_queries_whatever_the_page_size(
     groups, labels = ClientGroupFactory.create_batch(3), LabelFactory.create_batch(3)
     for _ in range(page_size):
         ClientFactory(groups=groups[:2], labels=labels[1:])
-    api = _http(employee)
+    api = token_client(employee)
     api.get("/api/clients")  # warm up: the token's last-used time is written on first use
     # token, user's permissions (2), the page, groups, labels, count
     with django_assert_max_num_queries(7):
@@ -507,7 +503,7 @@ def test_user_without_a_role_is_refused_everything(outsider):
     client = ClientFactory()
     note = NoteFactory(client=client, author=outsider)
     group, label = ClientGroupFactory(), LabelFactory()
-    api = _http(outsider)
+    api = token_client(outsider)
     before = _fields(client)
     calls = [
         ("get", "/api/clients", None),

@@ -7,32 +7,36 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from kartoteka.audit.models import AuditEvent, AuditEventClient
+from kartoteka.core.actors import Actor, SystemActor, user_of
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from kartoteka.accounts.models import User
     from kartoteka.clients.models import Client
 
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     event_type: str,
     client: Client | None = None,
     changes: dict[str, list[Any]] | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=actor, event_type=event_type, client=client, changes=changes or {}, details=details or {}
+        actor=user_of(actor),
+        event_type=event_type,
+        client=client,
+        changes=changes or {},
+        details=_details(actor, details),
     )
 
 
 def audit_record_bulk(
-    *, actor: User | None, event_type: str, clients: QuerySet[Client], details: dict[str, Any] | None = None
+    *, actor: Actor | None, event_type: str, clients: QuerySet[Client], details: dict[str, Any] | None = None
 ) -> AuditEvent:
     """One event for a bulk action; its clients are copied with one INSERT ... SELECT."""
-    event = AuditEvent.objects.create(actor=actor, event_type=event_type, details=details or {})
+    event = AuditEvent.objects.create(actor=user_of(actor), event_type=event_type, details=_details(actor, details))
     audit_bulk_add(event=event, clients=clients)
     return event
 
@@ -59,3 +63,10 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, li
 
 def _is_blank(value: Any) -> bool:
     return value is None or value == "" or value == []
+
+
+def _details(actor: Actor | None, details: dict[str, Any] | None) -> dict[str, Any]:
+    """The details, naming the system actor (the web form, a scheduled job) that has no user row."""
+    if isinstance(actor, SystemActor):
+        return {**(details or {}), "system_actor": actor.name}
+    return details or {}

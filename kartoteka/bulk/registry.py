@@ -21,8 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kartoteka.accounts.models import User
 from kartoteka.clients.models import Client
+from kartoteka.core.actors import Actor
 from kartoteka.core.errors import NotFound, ValidationError
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class Skip:
 
 @dataclass(frozen=True)
 class BulkContext:
-    actor: User
+    actor: Actor
     params: Mapping[str, Any]
     now: dt.datetime
 
@@ -134,7 +134,7 @@ def get_action(name: str) -> BulkAction:
         raise NotFound(gettext("Unknown bulk action.")) from None
 
 
-def actions_for(*, list_name: str, actor: User) -> list[BulkAction]:
+def actions_for(*, list_name: str, actor: Actor) -> list[BulkAction]:
     """The actions the actor may run on a list, for its action menu."""
     if not actor.has_perm("clients.bulk_client"):
         return []

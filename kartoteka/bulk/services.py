@@ -21,13 +21,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kartoteka.accounts.models import User
 from kartoteka.audit.models import AuditEvent
 from kartoteka.audit.services import audit_bulk_add, audit_record_bulk
 from kartoteka.bulk.registry import ARCHIVE, LISTS, BulkAction, BulkContext, Report, get_action
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import ClientSelection, clients_selected
+from kartoteka.core.actors import Actor
 from kartoteka.core.errors import ApplicationError, ValidationError
 from kartoteka.core.permissions import require_perm
 from kartoteka.jobs import services as jobs
@@ -48,7 +48,7 @@ class Outcome:
     job: Job | None = None
 
 
-def _check(actor: User, action: BulkAction, list_name: str) -> None:
+def _check(actor: Actor, action: BulkAction, list_name: str) -> None:
     require_perm(actor, "clients.bulk_client")
     require_perm(actor, action.permission)
     if list_name not in action.lists:
@@ -76,7 +76,7 @@ def selection_from(
     return ClientSelection(filters=filters)
 
 
-def bulk_preview(*, actor: User, action_name: str, list_name: str, selection: ClientSelection) -> Preview:
+def bulk_preview(*, actor: Actor, action_name: str, list_name: str, selection: ClientSelection) -> Preview:
     """What the confirmation shows: the action and how many clients are selected."""
     action = get_action(action_name)
     _check(actor, action, list_name)
@@ -85,7 +85,7 @@ def bulk_preview(*, actor: User, action_name: str, list_name: str, selection: Cl
 
 def bulk_run(
     *,
-    actor: User,
+    actor: Actor,
     action_name: str,
     list_name: str,
     selection: ClientSelection,
@@ -163,7 +163,7 @@ def bulk_job_run(*, job_id: int) -> None:
 
 def _execute(
     *,
-    actor: User,
+    actor: Actor,
     action: BulkAction,
     clients: QuerySet[Client],
     params: dict[str, Any],

@@ -12,23 +12,23 @@ from typing import Any
 from django.db import connection, models
 from django.db.models import QuerySet
 
-from kartoteka.accounts.models import User
 from kartoteka.clients.models import Client
+from kartoteka.core.actors import Actor
 
 
-def archive_rows(clients: QuerySet[Client], *, actor: User | None, now: dt.datetime) -> int:
+def archive_rows(clients: QuerySet[Client], *, actor: Actor | None, now: dt.datetime) -> int:
     return clients.filter(archived_at__isnull=True).update(
         status=Client.Status.INACTIVE, archived_at=now, updated_by=actor, updated_at=now
     )
 
 
-def restore_rows(clients: QuerySet[Client], *, actor: User | None, now: dt.datetime) -> int:
+def restore_rows(clients: QuerySet[Client], *, actor: Actor | None, now: dt.datetime) -> int:
     return clients.filter(archived_at__isnull=False).update(
         status=Client.Status.ACTIVE, archived_at=None, updated_by=actor, updated_at=now
     )
 
 
-def status_rows(clients: QuerySet[Client], *, status: str, actor: User | None, now: dt.datetime) -> int:
+def status_rows(clients: QuerySet[Client], *, status: str, actor: Actor | None, now: dt.datetime) -> int:
     return (
         clients.filter(archived_at__isnull=True)
         .exclude(status=status)

@@ -7,21 +7,21 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from kartoteka.accounts.models import User
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
+from kartoteka.core.actors import Actor
 from kartoteka.core.errors import NotFound
 from kartoteka.core.pagination import Page
 from kartoteka.core.permissions import require_perm
 
 
-def client_scope(*, actor: User) -> QuerySet[Client]:
+def client_scope(*, actor: Actor) -> QuerySet[Client]:
     """All clients the actor may see (today: every client, for any staff user who may view)."""
     require_perm(actor, "clients.view_client")
     return Client.objects.all()
 
 
-def client_get(*, actor: User, client_id: int) -> Client:
+def client_get(*, actor: Actor, client_id: int) -> Client:
     client = (
         client_scope(actor=actor)
         .select_related("created_by", "updated_by")
@@ -34,7 +34,7 @@ def client_get(*, actor: User, client_id: int) -> Client:
     return client
 
 
-def client_list(*, actor: User, filters: ClientFilter, cursor: str | None, limit: int) -> Page[Client]:
+def client_list(*, actor: Actor, filters: ClientFilter, cursor: str | None, limit: int) -> Page[Client]:
     """One page of the filtered, sorted list: a fixed number of queries whatever the page size."""
     queryset = client_scope(actor=actor).prefetch_related(
         Prefetch("groups", queryset=ClientGroup.objects.only("id", "name", "color")),
@@ -43,7 +43,7 @@ def client_list(*, actor: User, filters: ClientFilter, cursor: str | None, limit
     return filters.page(queryset, cursor=cursor, limit=limit)
 
 
-def client_count(*, actor: User, filters: ClientFilter) -> int:
+def client_count(*, actor: Actor, filters: ClientFilter) -> int:
     return filters.apply(client_scope(actor=actor)).count()
 
 
@@ -55,7 +55,7 @@ class ClientSelection:
     filters: ClientFilter | None = None
 
 
-def clients_selected(*, actor: User, selection: ClientSelection) -> QuerySet[Client]:
+def clients_selected(*, actor: Actor, selection: ClientSelection) -> QuerySet[Client]:
     """Resolve a selection to a queryset (never loaded into memory here).
 
     Explicit ids are still confined to the same list (archived or not) as the filter says.
@@ -86,36 +86,36 @@ def client_duplicates(
     return list(queryset.order_by("id")[:limit])
 
 
-def client_notes(*, actor: User, client: Client) -> QuerySet[Note]:
+def client_notes(*, actor: Actor, client: Client) -> QuerySet[Note]:
     require_perm(actor, "clients.view_note")
     return client.notes.select_related("author").order_by("-created_at", "-id")
 
 
-def note_get(*, actor: User, client: Client, note_id: int) -> Note:
+def note_get(*, actor: Actor, client: Client, note_id: int) -> Note:
     note = client_notes(actor=actor, client=client).filter(id=note_id).first()
     if note is None:
         raise NotFound(_("Note not found."))
     return note
 
 
-def groups_all(*, actor: User) -> QuerySet[ClientGroup]:
+def groups_all(*, actor: Actor) -> QuerySet[ClientGroup]:
     require_perm(actor, "clients.view_clientgroup")
     return ClientGroup.objects.order_by("name")
 
 
-def labels_all(*, actor: User) -> QuerySet[Label]:
+def labels_all(*, actor: Actor) -> QuerySet[Label]:
     require_perm(actor, "clients.view_label")
     return Label.objects.order_by("name")
 
 
-def group_get(*, actor: User, group_id: int) -> ClientGroup:
+def group_get(*, actor: Actor, group_id: int) -> ClientGroup:
     group = groups_all(actor=actor).filter(id=group_id).first()
     if group is None:
         raise NotFound(_("Group not found."))
     return group
 
 
-def label_get(*, actor: User, label_id: int) -> Label:
+def label_get(*, actor: Actor, label_id: int) -> Label:
     label = labels_all(actor=actor).filter(id=label_id).first()
     if label is None:
         raise NotFound(_("Label not found."))

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kartoteka.accounts.models import User
 from kartoteka.audit.services import audit_record, field_changes
 from kartoteka.clients import operations
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.clients.search import search_text_for, sort_name_for
 from kartoteka.clients.selectors import client_duplicates
 from kartoteka.clients.validation import clean_client_fields, normalise_color
+from kartoteka.core.actors import Actor, user_of
 from kartoteka.core.errors import ApplicationError, PermissionDenied, ValidationError
 from kartoteka.core.permissions import require_perm
 
@@ -72,7 +72,7 @@ def _snapshot(client: Client) -> dict[str, Any]:
 @transaction.atomic
 def client_create(
     *,
-    actor: User,
+    actor: Actor,
     data: dict[str, Any],
     groups: Sequence[int] = (),
     labels: Sequence[int] = (),
@@ -85,7 +85,7 @@ def client_create(
     label_objs = _sets(Label, labels, "labels")
     if not allow_duplicates:
         _check_duplicates(values, exclude_id=None)
-    client = Client(**values, source=source, created_by=actor, updated_by=actor)
+    client = Client(**values, source=source, created_by=user_of(actor), updated_by=user_of(actor))
     client.search_text = search_text_for(values)
     client.sort_name = sort_name_for(values)
     client.save()
@@ -104,7 +104,7 @@ def client_create(
 @transaction.atomic
 def client_update(
     *,
-    actor: User,
+    actor: Actor,
     client: Client,
     data: dict[str, Any],
     groups: Sequence[int] | None = None,
@@ -126,7 +126,7 @@ def client_update(
     current = {n: getattr(client, n) for n in EDITABLE_FIELDS}
     client.search_text = search_text_for(current)
     client.sort_name = sort_name_for(current)
-    client.updated_by = actor
+    client.updated_by = user_of(actor)
     client.save()
     if group_objs is not None:
         client.groups.set(group_objs)
@@ -144,7 +144,7 @@ def _refuse_if_archived(client: Client) -> None:
 
 
 @transaction.atomic
-def client_set_status(*, actor: User, client: Client, status: str) -> Client:
+def client_set_status(*, actor: Actor, client: Client, status: str) -> Client:
     require_perm(actor, "clients.change_client")
     _refuse_if_archived(client)
     if status not in Client.Status.values:
@@ -153,7 +153,7 @@ def client_set_status(*, actor: User, client: Client, status: str) -> Client:
         return client
     old = client.status
     client.status = status
-    client.updated_by = actor
+    client.updated_by = user_of(actor)
     client.save(update_fields=["status", "updated_by", "updated_at"])
     audit_record(
         actor=actor, event_type="clients.client.status_changed", client=client, changes={"status": [old, status]}
@@ -174,22 +174,22 @@ def _clean_note_text(text: str) -> str:
 
 
 @transaction.atomic
-def note_create(*, actor: User, client: Client, text: str) -> Note:
+def note_create(*, actor: Actor, client: Client, text: str) -> Note:
     require_perm(actor, "clients.add_note")
     _refuse_if_archived(client)
-    note = Note.objects.create(client=client, author=actor, text=_clean_note_text(text))
+    note = Note.objects.create(client=client, author=user_of(actor), text=_clean_note_text(text))
     audit_record(actor=actor, event_type="clients.note.created", client=client, details={"note_id": note.pk})
     return note
 
 
-def _require_note_owner(actor: User, note: Note) -> None:
+def _require_note_owner(actor: Actor, note: Note) -> None:
     _refuse_if_archived(note.client)
     if note.author_id != actor.pk and not actor.has_perm("clients.moderate_note"):
         raise PermissionDenied(_("You can change only your own notes."))
 
 
 @transaction.atomic
-def note_update(*, actor: User, note: Note, text: str) -> Note:
+def note_update(*, actor: Actor, note: Note, text: str) -> Note:
     _require_note_owner(actor, note)
     note.text = _clean_note_text(text)
     note.save(update_fields=["text", "updated_at"])
@@ -198,7 +198,7 @@ def note_update(*, actor: User, note: Note, text: str) -> Note:
 
 
 @transaction.atomic
-def note_delete(*, actor: User, note: Note) -> None:
+def note_delete(*, actor: Actor, note: Note) -> None:
     _require_note_owner(actor, note)
     client, note_id = note.client, note.pk
     note.delete()
@@ -229,7 +229,7 @@ def _clean_set_fields(
     return {"name": name, "color": color}
 
 
-def _set_create(model: SetModel, actor: User, data: dict[str, Any]) -> Any:
+def _set_create(model: SetModel, actor: Actor, data: dict[str, Any]) -> Any:
     require_perm(actor, f"clients.add_{model._meta.model_name}")
     obj = model.objects.create(**_clean_set_fields(model, data, None))
     audit_record(
@@ -238,7 +238,7 @@ def _set_create(model: SetModel, actor: User, data: dict[str, Any]) -> Any:
     return obj
 
 
-def _set_update(model: SetModel, actor: User, obj: Any, data: dict[str, Any]) -> Any:
+def _set_update(model: SetModel, actor: Actor, obj: Any, data: dict[str, Any]) -> Any:
     require_perm(actor, f"clients.change_{model._meta.model_name}")
     values = _clean_set_fields(model, data, obj.pk)
     changes = field_changes({"name": obj.name, "color": obj.color}, values)
@@ -251,7 +251,7 @@ def _set_update(model: SetModel, actor: User, obj: Any, data: dict[str, Any]) ->
     return obj
 
 
-def _set_delete(model: SetModel, actor: User, obj: Any) -> None:
+def _set_delete(model: SetModel, actor: Actor, obj: Any) -> None:
     require_perm(actor, f"clients.delete_{model._meta.model_name}")
     audit_record(
         actor=actor, event_type=f"clients.{model._meta.model_name}.deleted", details={"id": obj.pk, "name": obj.name}
@@ -260,32 +260,32 @@ def _set_delete(model: SetModel, actor: User, obj: Any) -> None:
 
 
 @transaction.atomic
-def group_create(*, actor: User, data: dict[str, Any]) -> ClientGroup:
+def group_create(*, actor: Actor, data: dict[str, Any]) -> ClientGroup:
     return _set_create(ClientGroup, actor, data)  # type: ignore[no-any-return]
 
 
 @transaction.atomic
-def group_update(*, actor: User, group: ClientGroup, data: dict[str, Any]) -> ClientGroup:
+def group_update(*, actor: Actor, group: ClientGroup, data: dict[str, Any]) -> ClientGroup:
     return _set_update(ClientGroup, actor, group, data)  # type: ignore[no-any-return]
 
 
 @transaction.atomic
-def group_delete(*, actor: User, group: ClientGroup) -> None:
+def group_delete(*, actor: Actor, group: ClientGroup) -> None:
     _set_delete(ClientGroup, actor, group)
 
 
 @transaction.atomic
-def label_create(*, actor: User, data: dict[str, Any]) -> Label:
+def label_create(*, actor: Actor, data: dict[str, Any]) -> Label:
     return _set_create(Label, actor, data)  # type: ignore[no-any-return]
 
 
 @transaction.atomic
-def label_update(*, actor: User, label: Label, data: dict[str, Any]) -> Label:
+def label_update(*, actor: Actor, label: Label, data: dict[str, Any]) -> Label:
     return _set_update(Label, actor, label, data)  # type: ignore[no-any-return]
 
 
 @transaction.atomic
-def label_delete(*, actor: User, label: Label) -> None:
+def label_delete(*, actor: Actor, label: Label) -> None:
     _set_delete(Label, actor, label)
 
 
@@ -298,7 +298,7 @@ def _one(client: Client) -> Any:
 
 
 @transaction.atomic
-def client_archive(*, actor: User, client: Client) -> Client:
+def client_archive(*, actor: Actor, client: Client) -> Client:
     """Move to the archive: INACTIVE, off the client list, its portal users can no longer log in."""
     require_perm(actor, "clients.archive_client")
     if client.is_archived:
@@ -307,7 +307,7 @@ def client_archive(*, actor: User, client: Client) -> Client:
 
 
 @transaction.atomic
-def client_restore(*, actor: User, client: Client) -> Client:
+def client_restore(*, actor: Actor, client: Client) -> Client:
     """Bring an archived client back to the list, ACTIVE again; nothing else about it changes."""
     require_perm(actor, "clients.archive_client")
     if not client.is_archived:
@@ -315,7 +315,7 @@ def client_restore(*, actor: User, client: Client) -> Client:
     return _archive_state_change(actor, client, operations.restore_rows, "clients.client.restored")
 
 
-def _archive_state_change(actor: User, client: Client, rows_change: Callable[..., int], event_type: str) -> Client:
+def _archive_state_change(actor: Actor, client: Client, rows_change: Callable[..., int], event_type: str) -> Client:
     """The same set-based statement as the bulk action, on one client, with its history entry."""
     old_status = client.status
     rows_change(_one(client), actor=actor, now=timezone.now())
@@ -325,7 +325,7 @@ def _archive_state_change(actor: User, client: Client, rows_change: Callable[...
 
 
 @transaction.atomic
-def client_delete(*, actor: User, client: Client) -> None:
+def client_delete(*, actor: Actor, client: Client) -> None:
     """Delete an archived client for good, with everything that belongs to it (the audit log stays)."""
     require_perm(actor, "clients.delete_client")
     if not client.is_archived:

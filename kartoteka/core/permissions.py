@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from kartoteka.core.actors import Actor
 from kartoteka.core.errors import PermissionDenied
 
 if TYPE_CHECKING:
-    from kartoteka.accounts.models import User
+    pass
 
 
-def require_perm(actor: User, perm: str) -> None:
+def require_perm(actor: Actor, perm: str) -> None:
     """Raise PermissionDenied unless the actor holds `perm` ("app_label.codename")."""
     if not (actor.is_active and actor.has_perm(perm)):
         raise PermissionDenied(_("You do not have permission to do this."))

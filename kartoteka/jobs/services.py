@@ -6,12 +6,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from kartoteka.accounts.models import User
+from kartoteka.core.actors import Actor, user_of
 from kartoteka.jobs.models import Job
 
 
-def job_create(*, actor: User, action: str, total: int, parameters: dict[str, Any]) -> Job:
-    return Job.objects.create(started_by=actor, action=action, total=total, parameters=parameters)
+def job_create(*, actor: Actor, action: str, total: int, parameters: dict[str, Any]) -> Job:
+    return Job.objects.create(started_by=user_of(actor), action=action, total=total, parameters=parameters)
 
 
 def job_start(*, job_id: int) -> bool:

@@ -1,5 +1,6 @@
 """Kartoteka settings: everything comes from environment variables (see .env.example)."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -7,16 +8,25 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# var/ holds the SQLite database, the secret key, mail and job files: readable by this account
+# only. The umask makes every file the process creates later (SQLite's -wal/-shm, .eml files,
+# job files, uploads) 0600 and every directory 0700; the chmods close a var/ made earlier.
+os.umask(0o077)
+VAR_DIR = Path(env.str("KARTOTEKA_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)
+for _file in VAR_DIR.iterdir():
+    if _file.is_file():
+        _file.chmod(0o600)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     # Zero set-up for local runs: a random key kept in var/ (never in the repository).
-    VAR_DIR.mkdir(exist_ok=True)
     _key_file = VAR_DIR / "secret_key"
     if not _key_file.exists():
         _key_file.write_text(secrets.token_urlsafe(50))
@@ -59,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kartoteka.core.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -86,7 +97,6 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 # SQLite (embedded, WAL, IMMEDIATE transactions) unless DATABASE_URL points elsewhere.
-VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kartoteka.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -173,6 +183,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# How long a login lasts (seconds); a working day by default instead of Django's two weeks.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 HTTPS = env.bool("HTTPS", default=False)  # set true behind TLS in production
@@ -195,8 +208,15 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "base-uri": ["'none'"],  # no <base> tag may redirect relative links and form targets
+        "object-src": ["'none'"],
     }
 }
+# Features no page of Kartoteka uses, switched off for every page (and for injected content).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), serial=(), xr-spatial-tracking=()"
+)
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -68,9 +69,15 @@ def clients_selected(*, actor: Actor, selection: ClientSelection) -> QuerySet[Cl
 
 
 def client_duplicates(
-    *, email: str = "", nip: str = "", phone: str = "", exclude_id: int | None = None, limit: int = 10
+    *,
+    actor: Actor,
+    email: str = "",
+    nip: str = "",
+    phone: str = "",
+    exclude_id: int | None = None,
+    limit: int = 10,
 ) -> list[Client]:
-    """Existing clients (archived too) sharing the normalised e-mail, NIP or phone."""
+    """Clients the actor may see (archived too) sharing the normalised e-mail, NIP or phone."""
     condition = Q()
     if email:
         condition |= Q(email=email)
@@ -80,7 +87,7 @@ def client_duplicates(
         condition |= Q(phone=phone)
     if not condition:
         return []
-    queryset = Client.objects.filter(condition)
+    queryset = client_scope(actor=actor).filter(condition)
     if exclude_id is not None:
         queryset = queryset.exclude(id=exclude_id)
     return list(queryset.order_by("id")[:limit])
@@ -96,6 +103,19 @@ def note_get(*, actor: Actor, client: Client, note_id: int) -> Note:
     if note is None:
         raise NotFound(_("Note not found."))
     return note
+
+
+def groups_by_ids(*, actor: Actor, ids: Iterable[int]) -> QuerySet[ClientGroup]:
+    return groups_all(actor=actor).filter(id__in=list(ids))
+
+
+def group_name(*, actor: Actor, group_id: int) -> str | None:
+    """The group's name for a filter chip (None when there is no such group)."""
+    return groups_all(actor=actor).filter(id=group_id).values_list("name", flat=True).first()
+
+
+def label_name(*, actor: Actor, label_id: int) -> str | None:
+    return labels_all(actor=actor).filter(id=label_id).values_list("name", flat=True).first()
 
 
 def groups_all(*, actor: Actor) -> QuerySet[ClientGroup]:

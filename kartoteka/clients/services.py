@@ -35,8 +35,9 @@ class PossibleDuplicates(ApplicationError):
         self.duplicates = duplicates
 
 
-def _check_duplicates(values: dict[str, Any], *, exclude_id: int | None) -> None:
+def _check_duplicates(values: dict[str, Any], *, exclude_id: int | None, actor: Actor) -> None:
     duplicates = client_duplicates(
+        actor=actor,
         email=values.get("email", ""),
         nip=values.get("nip", ""),
         phone=values.get("phone", ""),
@@ -84,7 +85,7 @@ def client_create(
     group_objs = _sets(ClientGroup, groups, "groups")
     label_objs = _sets(Label, labels, "labels")
     if not allow_duplicates:
-        _check_duplicates(values, exclude_id=None)
+        _check_duplicates(values, exclude_id=None, actor=actor)
     client = Client(**values, source=source, created_by=user_of(actor), updated_by=user_of(actor))
     client.search_text = search_text_for(values)
     client.sort_name = sort_name_for(values)
@@ -120,7 +121,7 @@ def client_update(
     label_objs = _sets(Label, labels, "labels") if labels is not None else None
     if not allow_duplicates:
         changed_keys = {k: v for k, v in values.items() if before.get(k) != v}
-        _check_duplicates(changed_keys, exclude_id=client.pk)
+        _check_duplicates(changed_keys, exclude_id=client.pk, actor=actor)
     for name, value in values.items():
         setattr(client, name, value)
     current = {n: getattr(client, n) for n in EDITABLE_FIELDS}

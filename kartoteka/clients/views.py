@@ -19,9 +19,10 @@ from kartoteka.audit.selectors import client_history
 from kartoteka.clients import selectors, services
 from kartoteka.clients.filters import SORTS, ClientFilter
 from kartoteka.clients.forms import ClientForm, ColouredSetForm, NoteForm
-from kartoteka.clients.models import Client, ClientGroup, Label
+from kartoteka.clients.models import Client
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.pagination import InvalidCursor
+from kartoteka.core.tabs import render_client_tab
 from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
 
 LIST_COLUMNS = [
@@ -69,7 +70,7 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None,
         "first_url": "?" + urlencode(params) if cursor else None,
         "columns": [_sort_column(filters, key, title) for key, title in LIST_COLUMNS],
-        "chips": _filter_chips(filters),
+        "chips": _filter_chips(request, filters),
         "groups": selectors.groups_all(actor=request.user),
         "labels": selectors.labels_all(actor=request.user),
         "archived": archived,
@@ -108,7 +109,7 @@ def _sort_column(filters: ClientFilter, key: str | None, title: object) -> dict[
     return {"title": title, "url": "?" + urlencode(params), "direction": direction}
 
 
-def _filter_chips(filters: ClientFilter) -> list[dict[str, str]]:
+def _filter_chips(request: AuthedRequest, filters: ClientFilter) -> list[dict[str, str]]:
     """One removable chip per active filter (the trash icon drops just that one)."""
     names = {
         "q": _("Search"), "status": _("Status"), "group": _("Group"), "label": _("Label"),
@@ -116,9 +117,9 @@ def _filter_chips(filters: ClientFilter) -> list[dict[str, str]]:
     }  # fmt: skip
     values: dict[str, str] = {}
     if filters.group is not None:
-        values["group"] = str(ClientGroup.objects.filter(id=filters.group).first() or filters.group)
+        values["group"] = selectors.group_name(actor=request.user, group_id=filters.group) or str(filters.group)
     if filters.label is not None:
-        values["label"] = str(Label.objects.filter(id=filters.label).first() or filters.label)
+        values["label"] = selectors.label_name(actor=request.user, label_id=filters.label) or str(filters.label)
     if filters.status in ("active", "inactive", "all"):
         values["status"] = {"active": _("Active"), "inactive": _("Inactive"), "all": _("All")}[filters.status]
     chips = []
@@ -179,14 +180,13 @@ def _client_or_404(request: AuthedRequest, client_id: int) -> Client:
 
 
 def _detail(request: AuthedRequest, client: Client, tab: str, extra: dict[str, Any]) -> HttpResponse:
-    context = {"client": client, "tab": tab, **extra}
-    return render_htmx(request, "clients/detail.html", f"tab_{tab}", context)
+    return render_client_tab(request, actor=request.user, client=client, key=tab, context=extra)
 
 
 @require_GET
 def client_detail_view(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = _client_or_404(request, client_id)
-    return _detail(request, client, "client", {"note_count": client.notes.count()})
+    return _detail(request, client, "client", {})
 
 
 @require_GET
@@ -199,7 +199,7 @@ def client_notes_view(request: AuthedRequest, client_id: int) -> HttpResponse:
 @require_GET
 def client_history_view(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = _client_or_404(request, client_id)
-    events = client_history(client_id=client.pk)[:200]
+    events = client_history(actor=request.user, client_id=client.pk)[:200]
     return _detail(request, client, "history", {"events": events})
 
 
@@ -394,5 +394,5 @@ def group_quick_create_view(request: AuthedRequest) -> HttpResponse:
         selected.add(group.pk)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    form = ClientForm(initial={"groups": list(ClientGroup.objects.filter(id__in=selected))})
+    form = ClientForm(initial={"groups": list(selectors.groups_by_ids(actor=request.user, ids=selected))})
     return render(request, "clients/form.html#groups_field", {"form": form, "group_error": error})

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class PreferredLanguageMiddleware:
@@ -38,3 +38,21 @@ class PreferredLanguageMiddleware:
             if from_header in self.supported:
                 return from_header
         return str(settings.LANGUAGE_CODE)
+
+
+class PrivateResponseMiddleware:
+    """Pages of a logged-in user and every API answer carry client data: no cache may keep them.
+
+    Also sends the Permissions-Policy header (settings.PERMISSIONS_POLICY) with every response.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)  # Cache-Control: no-store, no-cache, private...
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

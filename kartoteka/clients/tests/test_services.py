@@ -63,7 +63,7 @@ def test_update_records_old_and_new_values_in_history(employee):
     group = ClientGroupFactory()
     client = services.client_create(actor=employee, data=VALID)
     services.client_update(actor=employee, client=client, data={"city": "Gdańsk"}, groups=[group.pk])
-    latest = client_history(client_id=client.pk)[0]
+    latest = client_history(actor=employee, client_id=client.pk)[0]
     assert latest.event_type == "clients.client.updated"
     assert latest.actor == employee
     assert latest.changes == {"city": ["Łódź", "Gdańsk"], "groups": [[], [group.name]]}
@@ -71,14 +71,14 @@ def test_update_records_old_and_new_values_in_history(employee):
 
 def test_creation_history_lists_only_the_fields_that_were_filled(employee):
     client = services.client_create(actor=employee, data={"first_name": "Ola", "email": "ola@example.pl"})
-    created = client_history(client_id=client.pk)[0]
+    created = client_history(actor=employee, client_id=client.pk)[0]
     assert set(created.changes) == {"first_name", "email", "country"}
 
 
 def test_update_that_changes_nothing_writes_no_history(employee):
     client = services.client_create(actor=employee, data=VALID)
     services.client_update(actor=employee, client=client, data={"city": "Łódź"})
-    assert client_history(client_id=client.pk).count() == 1
+    assert client_history(actor=employee, client_id=client.pk).count() == 1
 
 
 def test_search_text_follows_edits(employee):
@@ -94,7 +94,7 @@ def test_status_switch_is_recorded(employee):
     services.client_set_status(actor=employee, client=client, status="inactive")
     client.refresh_from_db()
     assert client.status == "inactive"
-    assert client_history(client_id=client.pk)[0].changes == {"status": ["active", "inactive"]}
+    assert client_history(actor=employee, client_id=client.pk)[0].changes == {"status": ["active", "inactive"]}
 
 
 def test_unknown_status_is_rejected(employee):

@@ -1,0 +1,113 @@
+"""The tabs of the client page, declared by the apps that add them.
+
+An app declares its tab in its own `tabs.py` (found by `autodiscover_modules("tabs")` when the
+apps are ready): a key, a label, the URL name of the view that shows it (reversed with the
+client's id), the template of its content, the permission that shows it, its place and
+optionally a badge (a small count next to the label). The client page renders the tabs the actor
+may see, so contact persons, cases, documents... add theirs without touching `clients/`.
+
+A tab's view loads what its content needs and calls `render_client_tab`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.functional import Promise
+
+from kartoteka.core.actors import Actor
+from kartoteka.core.errors import PermissionDenied
+from kartoteka.core.views import render_htmx
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from kartoteka.clients.models import Client
+else:
+    StrPromise = Promise
+
+# The page around every tab; its `tab_content` partial is what an HTMX tab switch receives.
+CLIENT_PAGE_TEMPLATE = "clients/detail.html"
+
+
+@dataclass(frozen=True)
+class ClientTab:
+    key: str
+    label: StrPromise | str
+    url_name: str  # reversed with the client's id
+    template: str  # the tab's content, included by the client page
+    permission: str  # "app_label.codename": without it the tab is not shown and its URL is 403
+    order: int = 100
+    # A count next to the label (None: no badge). Called once per page for each visible tab.
+    badge: Callable[[Actor, Client], int | None] | None = None
+    icon: str = ""
+
+
+_TABS: dict[str, ClientTab] = {}
+
+
+def register_client_tab(tab: ClientTab) -> ClientTab:
+    existing = _TABS.get(tab.key)
+    if existing is not None and existing != tab:
+        raise ValueError(f"Client tab {tab.key!r} is registered twice")
+    _TABS[tab.key] = tab
+    return tab
+
+
+def client_tab(key: str) -> ClientTab:
+    return _TABS[key]
+
+
+def client_tabs(*, actor: Actor) -> list[ClientTab]:
+    """The tabs the actor may see, in their order."""
+    allowed = [tab for tab in _TABS.values() if actor.is_active and actor.has_perm(tab.permission)]
+    return sorted(allowed, key=lambda tab: (tab.order, tab.key))
+
+
+@dataclass(frozen=True)
+class ShownTab:
+    tab: ClientTab
+    url: str
+    badge: int | None
+    active: bool
+
+
+def shown_tabs(*, actor: Actor, client: Client, active: str) -> list[ShownTab]:
+    """The tab bar of one client page: at most one badge query per visible tab."""
+    return [
+        ShownTab(
+            tab=tab,
+            url=reverse(tab.url_name, args=[client.pk]),
+            badge=tab.badge(actor, client) if tab.badge else None,
+            active=tab.key == active,
+        )
+        for tab in client_tabs(actor=actor)
+    ]
+
+
+def require_tab(actor: Actor, key: str) -> ClientTab:
+    tab = client_tab(key)
+    if not (actor.is_active and actor.has_perm(tab.permission)):
+        raise PermissionDenied
+    return tab
+
+
+def render_client_tab(
+    request: HttpRequest, *, actor: Actor, client: Client, key: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The client page with tab `key` open (only the tab's content for an HTMX request)."""
+    tab = require_tab(actor, key)
+    page = {
+        "client": client,
+        "tab": tab.key,
+        "active_tab": tab,
+        # Called by the template only when it renders the tab bar (not for an HTMX tab switch).
+        "tabs": partial(shown_tabs, actor=actor, client=client, active=tab.key),
+        **context,
+    }
+    return render_htmx(request, CLIENT_PAGE_TEMPLATE, "tab_content", page)

@@ -1,0 +1,118 @@
+"""The client page shows the tabs that apps register, only those the user may see, with badges."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from kartoteka.accounts.models import User
+from kartoteka.clients.tests.factories import ClientFactory, NoteFactory
+from kartoteka.core import tabs
+from kartoteka.core.tabs import ClientTab, register_client_tab
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def _tab_keys(response):
+    return re.findall(r'data-tab="([^"]+)"', response.content.decode())
+
+
+def _user_with(*perms):
+    user = User.objects.create_user(username="limited", password="x")
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
+
+
+def test_client_page_shows_its_tabs_in_order_with_the_note_count(employee_client):
+    client = ClientFactory()
+    NoteFactory.create_batch(2, client=client)
+    response = employee_client.get(reverse("clients:detail", args=[client.id]))
+    assert _tab_keys(response) == ["client", "notes", "history"]
+    notes_link = re.search(r'data-tab="notes".*?</a>', response.content.decode())
+    assert notes_link is not None
+    assert ">2</span>" in notes_link.group(0)
+
+
+def test_user_without_the_audit_permission_sees_no_history_and_cannot_open_it(client, db):
+    user = _user_with("clients.view_client", "clients.view_note")
+    client.force_login(user)
+    customer = ClientFactory()
+    response = client.get(reverse("clients:detail", args=[customer.id]))
+    assert _tab_keys(response) == ["client", "notes"]
+    assert reverse("clients:history", args=[customer.id]) not in response.content.decode()
+    assert client.get(reverse("clients:history", args=[customer.id])).status_code == 403
+
+
+def test_user_without_the_note_permission_sees_no_notes_tab(client, db):
+    client.force_login(_user_with("clients.view_client", "audit.view_auditevent"))
+    customer = ClientFactory()
+    assert _tab_keys(client.get(reverse("clients:detail", args=[customer.id]))) == ["client", "history"]
+    assert client.get(reverse("clients:notes", args=[customer.id])).status_code == 403
+
+
+def test_a_tab_registered_by_another_app_appears_without_template_changes(employee_client, monkeypatch):
+    extra = ClientTab(
+        key="contacts",
+        label="Contact persons",
+        url_name="clients:notes",
+        template="clients/tabs/notes.html",
+        permission="clients.view_client",
+        order=20,
+        badge=lambda actor, client: 7,
+    )
+    hidden = ClientTab(
+        key="secret",
+        label="Secret",
+        url_name="clients:notes",
+        template="clients/tabs/notes.html",
+        permission="clients.delete_client",  # employees do not hold it
+        order=30,
+    )
+    monkeypatch.setattr(tabs, "_TABS", dict(tabs._TABS))
+    register_client_tab(extra)
+    register_client_tab(hidden)
+    client = ClientFactory()
+    response = employee_client.get(reverse("clients:detail", args=[client.id]))
+    assert _tab_keys(response) == ["client", "notes", "contacts", "history"]
+    page = response.content.decode()
+    assert "Contact persons" in page
+    assert ">7</span>" in page
+
+
+def test_registering_another_tab_under_a_taken_key_is_refused(monkeypatch):
+    monkeypatch.setattr(tabs, "_TABS", dict(tabs._TABS))
+    with pytest.raises(ValueError, match="registered twice"):
+        register_client_tab(ClientTab("notes", "Other", "clients:notes", "x.html", "clients.view_client"))
+
+
+def test_htmx_tab_switch_gets_only_the_tab_content(employee_client):
+    client = ClientFactory()
+    NoteFactory(client=client, text="Treść notatki")
+    response = employee_client.get(reverse("clients:notes", args=[client.id]), headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert "Treść notatki" in page
+    assert "nav-tabs" not in page
+    assert "<html" not in page
+
+
+def test_client_page_costs_a_bounded_number_of_queries(employee_client, django_assert_max_num_queries, monkeypatch):
+    client = ClientFactory()
+    NoteFactory.create_batch(5, client=client)
+    url = reverse("clients:detail", args=[client.id])
+    employee_client.get(url)  # warm the permission cache of the session's user
+    with django_assert_max_num_queries(9) as base:
+        employee_client.get(url)
+    monkeypatch.setattr(tabs, "_TABS", dict(tabs._TABS))
+    for n in range(3):
+        register_client_tab(
+            ClientTab(f"extra{n}", f"Extra {n}", "clients:notes", "x.html", "clients.view_client",
+                      badge=lambda actor, c: c.notes.count())
+        )  # fmt: skip
+    with django_assert_max_num_queries(len(base.captured_queries) + 3):  # one per badge, not per row
+        employee_client.get(url)

@@ -92,6 +92,12 @@ def scenarios() -> list[Scenario]:
     return [
         Scenario("list_first_page", "the list as it opens: active clients, newest first", url()),
         Scenario(
+            "list_first_page_3_rows",
+            "the same request with 3 rows a page: what is left without rendering 47 rows",
+            url(limit=3),
+            target=False,
+        ),
+        Scenario(
             "list_page_5000",
             f"page {page:,} (rows {(page - 1) * PAGE_SIZE + 1:,}-{page * PAGE_SIZE:,}) through the keyset cursor",
             url(cursor=cursor),

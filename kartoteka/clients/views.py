@@ -44,20 +44,11 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         filter_errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
         filters = ClientFilter(archived=archived, status="all" if archived else "active")
     cursor = request.GET.get("cursor") or None
+    limit = _page_size(request.GET.get("limit"))
     try:
-        page = selectors.client_list(
-            actor=request.user,
-            filters=filters,
-            cursor=cursor,
-            limit=settings.KARTOTEKA_PAGE_SIZE,
-        )
+        page = selectors.client_list(actor=request.user, filters=filters, cursor=cursor, limit=limit)
     except InvalidCursor:  # a stale or hand-edited cursor: start from the first page
-        page = selectors.client_list(
-            actor=request.user,
-            filters=filters,
-            cursor=None,
-            limit=settings.KARTOTEKA_PAGE_SIZE,
-        )
+        page = selectors.client_list(actor=request.user, filters=filters, cursor=None, limit=limit)
         cursor = None
     _attach_row_urls(page.items)
     params = filters.to_params()
@@ -75,6 +66,16 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         "labels": selectors.labels_all(actor=request.user),
         "archived": archived,
     }
+
+
+MAX_PAGE_SIZE = 200
+
+
+def _page_size(raw: str | None) -> int:
+    """`?limit=N` (1-200, as in the API); anything else is the default page size."""
+    if raw and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE_SIZE:
+        return int(raw)
+    return int(settings.KARTOTEKA_PAGE_SIZE)
 
 
 # Row links of the list, reversed once per page instead of once per row and link: with eight

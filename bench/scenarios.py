@@ -67,7 +67,7 @@ def deep_page(sort: str, page: int) -> tuple[str, int]:
     rows = filters.apply(Client.objects.all()).order_by(*spec.order_by()).values_list(*spec.keys)
     before, first = rows[offset : offset + 2]
     values = [v.isoformat() if hasattr(v, "isoformat") else v for v in before]
-    return encode_cursor(values), first[-1]
+    return encode_cursor(values, spec.name), first[-1]
 
 
 def scenarios() -> list[Scenario]:

@@ -17,6 +17,7 @@ from kartoteka.bulk import services
 from kartoteka.bulk.registry import ARCHIVE, BulkAction, all_actions
 from kartoteka.clients import selectors
 from kartoteka.clients import services as client_services
+from kartoteka.clients.api import LIST_PARAMETERS
 from kartoteka.clients.api import router as clients_router
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client
@@ -137,7 +138,7 @@ def client_delete(request: HttpRequest, client_id: int) -> Status[None]:
 def archive_list(request: HttpRequest, params: Query[ClientListParams]) -> dict[str, Any]:
     """Archived clients: the same parameters and envelope as `GET /api/clients` (status defaults to `all`)."""
     actor = _actor(request)
-    filters = ClientFilter.from_params(request.GET, archived=True)
+    filters = ClientFilter.from_params(request.GET, archived=True, strict=True, allow=LIST_PARAMETERS)
     page = selectors.client_list(actor=actor, filters=filters, cursor=params.cursor, limit=params.limit)
     result: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
     if params.count:

@@ -36,6 +36,7 @@ from kartoteka.clients.schemas import (
 
 router = Router(tags=["clients"])
 
+LIST_PARAMETERS = ("cursor", "limit", "count")  # besides the filter's own, parsed by ClientListParams
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: DuplicatesError}
 
@@ -51,7 +52,8 @@ def _actor(request: HttpRequest) -> User:
 def client_list(request: HttpRequest, params: Query[ClientListParams]) -> dict[str, Any]:
     """Clients matching the filter, one page at a time (keyset pagination; archived clients are not listed)."""
     actor = _actor(request)
-    filters = ClientFilter.from_params(request.GET)  # the same parsing as the web list
+    # The same parsing as the web list; unknown names are refused (`?grup=3` must not list everyone).
+    filters = ClientFilter.from_params(request.GET, strict=True, allow=LIST_PARAMETERS)
     page = selectors.client_list(actor=actor, filters=filters, cursor=params.cursor, limit=params.limit)
     result: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
     if params.count:

@@ -10,9 +10,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import BigIntegerField, Func, Q, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from kartoteka.core.filtering import Unindexed
 from kartoteka.core.text import fold
 
 if TYPE_CHECKING:
@@ -64,12 +65,6 @@ def _split(q: str) -> tuple[list[str], list[str]]:
 
 def _fts_match(terms: list[str]) -> str:
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
-
-
-class Unindexed(Func):
-    """SQLite's unary plus: the same value, but the planner will not use an index for it."""
-
-    template = "+%(expressions)s"
 
 
 def search_filter(queryset: QuerySet[Client], q: str, *, probe_from: int | None = None) -> QuerySet[Client]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,41 +18,45 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kartoteka.audit.selectors import client_history
 from kartoteka.clients import selectors, services
-from kartoteka.clients.filters import SORTS, ClientFilter
+from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.forms import ClientForm, ColouredSetForm, NoteForm
 from kartoteka.clients.models import Client
 from kartoteka.core.errors import ApplicationError, NotFound
+from kartoteka.core.listing import Column, chip_links, column_headers
 from kartoteka.core.pagination import InvalidCursor
 from kartoteka.core.tabs import render_client_tab
 from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
 
-LIST_COLUMNS = [
-    ("id", gettext_lazy("ID")),
-    ("name", gettext_lazy("Name")),
-    ("email", gettext_lazy("E-mail")),
-    ("phone", gettext_lazy("Phone")),
-    ("created_at", gettext_lazy("Created")),
-    (None, gettext_lazy("Integrations")),
-    ("status", gettext_lazy("Status")),
-]
+LIST_COLUMNS = (
+    Column("id", gettext_lazy("ID"), sort="id"),
+    Column("name", gettext_lazy("Name"), sort="name"),
+    Column("email", gettext_lazy("E-mail"), sort="email"),
+    Column("phone", gettext_lazy("Phone"), sort="phone"),
+    Column("created_at", gettext_lazy("Created"), sort="created_at"),
+    Column("source", gettext_lazy("Integrations")),
+    Column("status", gettext_lazy("Status"), sort="status"),
+)
+LIST_PARAMETERS = ("cursor", "limit")  # besides the filter's own
 
 
 def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
     filter_errors: dict[str, list[str]] = {}
     try:
-        filters = ClientFilter.from_params(request.GET, archived=archived)
+        filters = ClientFilter.from_params(request.GET, archived=archived, strict=True, allow=LIST_PARAMETERS)
     except ValidationError as exc:
         filter_errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        filters = ClientFilter(archived=archived, status="all" if archived else "active")
+        filters = ClientFilter.default(archived=archived)
     cursor = request.GET.get("cursor") or None
     limit = _page_size(request.GET.get("limit"))
     try:
         page = selectors.client_list(actor=request.user, filters=filters, cursor=cursor, limit=limit)
-    except InvalidCursor:  # a stale or hand-edited cursor: start from the first page
+    except InvalidCursor:  # a stale or hand-edited cursor, or one of another sort: start from the first page
         page = selectors.client_list(actor=request.user, filters=filters, cursor=None, limit=limit)
         cursor = None
     _attach_row_urls(page.items)
     params = filters.to_params()
+    if limit != settings.KARTOTEKA_PAGE_SIZE:
+        params["limit"] = str(limit)
     return {
         "filters": filters,
         "filter_errors": filter_errors,
@@ -60,11 +65,19 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         "query_string": urlencode(params),
         "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None,
         "first_url": "?" + urlencode(params) if cursor else None,
-        "columns": [_sort_column(filters, key, title) for key, title in LIST_COLUMNS],
-        "chips": _filter_chips(request, filters),
+        "columns": column_headers(LIST_COLUMNS, filters),
+        "chips": chip_links(filters, describe=_set_names(request)),
         "groups": selectors.groups_all(actor=request.user),
         "labels": selectors.labels_all(actor=request.user),
         "archived": archived,
+    }
+
+
+def _set_names(request: AuthedRequest) -> dict[str, Callable[[Any], str | None]]:
+    """Chips name the group or label, read through the actor's scope."""
+    return {
+        "group": lambda pk: selectors.group_name(actor=request.user, group_id=pk),
+        "label": lambda pk: selectors.label_name(actor=request.user, label_id=pk),
     }
 
 
@@ -99,44 +112,6 @@ def _attach_row_urls(clients: list[Client]) -> None:
         client.urls = {key: url.replace(_ID_MARK, str(client.pk)) for key, url in patterns.items()}  # type: ignore[attr-defined]
 
 
-def _sort_column(filters: ClientFilter, key: str | None, title: object) -> dict[str, Any]:
-    if key is None or key not in SORTS:
-        return {"title": title, "url": None, "direction": None}
-    current = filters.sort.lstrip("-")
-    descending = filters.sort.startswith("-")
-    next_sort = f"-{key}" if current == key and not descending else key
-    params = {**filters.to_params(), "sort": next_sort}
-    direction = ("desc" if descending else "asc") if current == key else None
-    return {"title": title, "url": "?" + urlencode(params), "direction": direction}
-
-
-def _filter_chips(request: AuthedRequest, filters: ClientFilter) -> list[dict[str, str]]:
-    """One removable chip per active filter (the trash icon drops just that one)."""
-    names = {
-        "q": _("Search"), "status": _("Status"), "group": _("Group"), "label": _("Label"),
-        "created_from": _("Created from"), "created_to": _("Created to"),
-    }  # fmt: skip
-    values: dict[str, str] = {}
-    if filters.group is not None:
-        values["group"] = selectors.group_name(actor=request.user, group_id=filters.group) or str(filters.group)
-    if filters.label is not None:
-        values["label"] = selectors.label_name(actor=request.user, label_id=filters.label) or str(filters.label)
-    if filters.status in ("active", "inactive", "all"):
-        values["status"] = {"active": _("Active"), "inactive": _("Inactive"), "all": _("All")}[filters.status]
-    chips = []
-    for key, raw in filters.to_params().items():
-        if key == "sort":
-            continue
-        chips.append(
-            {
-                "name": names.get(key, key),
-                "value": values.get(key, raw),
-                "remove_url": "?" + urlencode(filters.without(key).to_params()),
-            }
-        )
-    return chips
-
-
 @require_GET
 def client_list_view(request: AuthedRequest) -> HttpResponse:
     return _render_list(request, archived=False)
@@ -166,7 +141,9 @@ def client_count_view(request: AuthedRequest) -> HttpResponse:
     """The number of clients matching the filter, loaded after the page so the page stays fast."""
     archived = request.GET.get("archived") == "1"
     try:
-        filters = ClientFilter.from_params(request.GET, archived=archived)
+        filters = ClientFilter.from_params(
+            request.GET, archived=archived, strict=True, allow=("archived", *LIST_PARAMETERS)
+        )
     except ValidationError:
         return HttpResponse("")
     count = selectors.client_count(actor=request.user, filters=filters)

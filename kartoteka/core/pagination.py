@@ -25,12 +25,14 @@ class SortSpec:
     """Sorting by `fields` (model field names, all in one direction) then by id.
 
     `id_key` names what holds the id for ordering and cursors: "id", or an annotation equal to
-    it taken from a joined index that the query should walk in order (see ClientFilter.page).
+    it taken from a joined index that the query should walk in order (see FilterSet.page).
+    `name` is the sort parameter; cursors carry it, so a cursor of one order is refused by another.
     """
 
     fields: tuple[str, ...]
     descending: bool
     id_key: str = "id"
+    name: str = ""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -55,17 +57,21 @@ class InvalidCursor(ValidationError):
         super().__init__({"cursor": [_("This cursor is not valid here; start again without it.")]})
 
 
-def encode_cursor(values: list[Any]) -> str:
-    raw = json.dumps(values, default=str, separators=(",", ":")).encode()
+def encode_cursor(values: list[Any], sort: str = "") -> str:
+    raw = json.dumps({"sort": sort, "after": values}, default=str, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, expected_len: int) -> list[Any]:
+def decode_cursor(cursor: str, expected_len: int, sort: str = "") -> list[Any]:
+    """The sort key in `cursor`; InvalidCursor unless it was made for the sort order `sort`."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError) as exc:
         raise InvalidCursor from exc
+    if not isinstance(decoded, dict) or decoded.get("sort") != sort:
+        raise InvalidCursor
+    values = decoded.get("after")
     if not isinstance(values, list) or len(values) != expected_len:
         raise InvalidCursor
     return values
@@ -89,7 +95,7 @@ def paginate(queryset: QuerySet[M], spec: SortSpec, *, cursor: str | None, limit
     ordered = queryset.order_by(*spec.order_by())
     if cursor:
         try:  # values of the wrong type fail when the filter is built, or in the database
-            rows = list(ordered.filter(_after(spec, decode_cursor(cursor, len(spec.keys))))[: limit + 1])
+            rows = list(ordered.filter(_after(spec, decode_cursor(cursor, len(spec.keys), spec.name)))[: limit + 1])
         except InvalidCursor:
             raise
         except (ValidationError, ValueError, TypeError, OverflowError, DataError) as exc:
@@ -101,7 +107,7 @@ def paginate(queryset: QuerySet[M], spec: SortSpec, *, cursor: str | None, limit
     next_cursor = None
     if has_more and rows:
         last = rows[-1]
-        next_cursor = encode_cursor([_cursor_value(getattr(last, k)) for k in spec.keys])
+        next_cursor = encode_cursor([_cursor_value(getattr(last, k)) for k in spec.keys], spec.name)
     return Page(items=rows, next_cursor=next_cursor)
 
 

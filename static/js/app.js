@@ -54,7 +54,17 @@
     if (modal) { window.bootstrap.Modal.getOrCreateInstance(modal).show(); }
   }
 
+  // The list loads its count once (#match-count); the "select all N matching" link shows a copy.
+  function copyCount(event) {
+    var source = event.detail && event.detail.target;
+    if (!source || !source.id) { return; }
+    document.querySelectorAll('[data-count-of="' + source.id + '"]').forEach(function (copy) {
+      copy.textContent = source.textContent;
+    });
+  }
+
   document.addEventListener("htmx:afterSwap", showDialog);
+  document.addEventListener("htmx:afterSwap", copyCount);
   document.addEventListener("change", onChange);
   document.addEventListener("click", onClick);
   document.addEventListener("htmx:afterSwap", updateSelection);

@@ -177,11 +177,14 @@ def test_a_misspelt_filter_is_refused_and_changes_nothing(api):
     assert not Client.objects.filter(pk__in=[c.pk for c in clients], archived_at__isnull=False).exists()
 
 
-def test_a_bad_filter_value_is_named_as_the_filters(api):
+@pytest.mark.parametrize(
+    ("name", "value"), [("group", "x"), ("group", str(2**63)), ("created_to", "9999-12-31"), ("q", "a\u0000")]
+)
+def test_a_bad_filter_value_is_named_as_the_filters(api, name, value):
     group = ClientGroupFactory()
-    response = api.post("/api/clients/bulk/group_add", {"filter": {"group": "x"}, "group": group.pk}, content_type=JSON)
+    response = api.post("/api/clients/bulk/group_add", {"filter": {name: value}, "group": group.pk}, content_type=JSON)
     assert response.status_code == 422
-    assert list(response.json()["errors"]) == ["filter.group"]
+    assert list(response.json()["errors"]) == [f"filter.{name}"]
 
 
 def test_unknown_api_path_answers_json_404(api):

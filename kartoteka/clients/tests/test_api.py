@@ -178,6 +178,36 @@ def test_bad_list_parameters_get_a_message_each(api):
     assert body["errors"]["created_from"] == ["Enter a date as YYYY-MM-DD."]
 
 
+def test_unknown_list_parameters_are_refused_by_name(api):
+    ClientFactory()
+    response = api.get("/api/clients?grup=3&q=")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["grup"]
+    assert api.get("/api/archive?grup=3").status_code == 422
+    assert api.get("/api/clients?cursor=&limit=5&count=true").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["group=9223372036854775808", "label=0", "group=-1", "created_from=0001-01-01", "created_to=9999-12-31",
+     "q=kowal%00", "q=%1B"],
+)  # fmt: skip
+def test_filter_values_that_used_to_fail_are_field_errors(api, query):
+    response = api.get(f"/api/clients?{query}")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == [query.split("=")[0]]
+
+
+def test_a_cursor_of_one_sort_order_is_refused_by_another(api):
+    for _ in range(3):
+        ClientFactory()
+    cursor = api.get("/api/clients", {"sort": "email", "limit": 1}).json()["next_cursor"]
+    assert api.get("/api/clients", {"sort": "email", "limit": 1, "cursor": cursor}).status_code == 200
+    response = api.get("/api/clients", {"sort": "-email", "limit": 1, "cursor": cursor})
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["cursor"]
+
+
 def test_messages_are_polish_unless_the_request_asks_for_english(employee):
     english = token_client(employee).get("/api/clients?group=abc").json()["errors"]["group"]
     polish = token_client(employee, language="pl").get("/api/clients?group=abc").json()["errors"]["group"]
@@ -200,10 +230,12 @@ def _cursor(values):
     ("sort", "cursor"),
     [
         ("-id", "not a cursor!"),
-        ("-id", _cursor([1, 2, 3])),  # wrong length for this sort
-        ("-id", _cursor(["abc"])),  # not an id
-        ("created_at", _cursor(["yesterday", 5])),  # not a time
+        ("-id", _cursor({"sort": "-id", "after": [1, 2, 3]})),  # wrong length for this sort
+        ("-id", _cursor({"sort": "-id", "after": ["abc"]})),  # not an id
+        ("created_at", _cursor({"sort": "created_at", "after": ["yesterday", 5]})),  # not a time
         ("-id", _cursor({"id": 1})),
+        ("-id", _cursor([1])),  # a cursor of the old, untagged form
+        ("phone", _cursor({"sort": "email", "after": ["a@example.pl", 1]})),  # made for another order
     ],
 )
 def test_bad_cursor_is_a_field_error(api, sort, cursor):

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kartoteka.clients import filters as filters_module
 from kartoteka.clients.filters import SORTS, ClientFilter
 from kartoteka.clients.models import Client
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory
+from kartoteka.core import filtering as filters_module  # PROBE_FROM lives in the FilterSet base
 
 pytestmark = pytest.mark.django_db
 

@@ -72,6 +72,43 @@ def test_hand_edited_cursor_falls_back_to_the_first_page(employee_client):
     assert len(response.context["clients"]) == 1
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["created_to=9999-12-31", "created_from=0001-01-01", "group=99999999999999999999", "label=0", "q=kowal%00",
+     "grup=3"],
+)  # fmt: skip
+def test_filter_values_that_used_to_fail_show_a_message_per_field(employee_client, query):
+    ClientFactory()
+    response = employee_client.get(reverse("clients:list") + "?" + query)
+    assert response.status_code == 200
+    assert list(response.context["filter_errors"]) == [query.split("=")[0]]
+    assert len(response.context["clients"]) == 1
+
+
+def test_a_cursor_of_another_sort_order_starts_from_the_first_page(employee_client, settings):
+    settings.KARTOTEKA_PAGE_SIZE = 1
+    clients = [ClientFactory(email=f"{n}@example.pl") for n in "abc"]
+    by_email = employee_client.get(reverse("clients:list") + "?sort=email")
+    cursor = by_email.context["page"].next_cursor
+    response = employee_client.get(reverse("clients:list") + f"?sort=phone&cursor={cursor}")
+    assert response.status_code == 200
+    assert response.context["first_url"] is None
+    assert [c.id for c in response.context["clients"]] == [clients[0].id]
+
+
+def test_the_list_loads_its_count_once(employee_client):
+    html = _html(employee_client.get(reverse("clients:list")))
+    assert html.count(reverse("clients:count")) == 1
+
+
+def test_page_size_parameter_is_kept_in_the_next_page_link(employee_client):
+    for _ in range(4):
+        ClientFactory()
+    response = employee_client.get(reverse("clients:list") + "?limit=3")
+    assert len(response.context["clients"]) == 3
+    assert "limit=3" in response.context["next_url"]
+
+
 def test_bad_filter_shows_a_message_instead_of_failing(employee_client):
     response = employee_client.get(reverse("clients:list") + "?created_from=yesterday")
     assert response.status_code == 200

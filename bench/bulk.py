@@ -3,7 +3,7 @@
 On a copy of the benchmark database (the list benchmark's data stay as they are): archive the
 10 % newest active clients selected by a filter ("select all matching", created_from=...),
 restore them, and add as many to a group. Each runs as the worker runs it: `bulk_run` counts
-and creates the job, then the task's body (bulk.tasks.bulk_job) does the chunks. Targets on
+and creates the job (freezing its selection), then the task's body (jobs.tasks.job_task) does the chunks. Targets on
 1,000,000 clients: each under 10 s, peak memory of the process under 300 MB.
 """
 
@@ -69,9 +69,9 @@ def _scenarios(clients: int) -> dict[str, Any]:
     from kartoteka.accounts.models import User
     from kartoteka.accounts.roles import ADMINISTRATOR
     from kartoteka.bulk.services import bulk_job_run, bulk_run, selection_from
-    from kartoteka.bulk.tasks import worker_connection_setup
     from kartoteka.clients.models import Client, ClientGroup
     from kartoteka.jobs.models import Job
+    from kartoteka.jobs.tasks import worker_connection_setup
 
     worker_connection_setup()  # this process plays the worker (peak RSS is over its whole life)
     actor = User.objects.create_user(username="bench-bulk", password=None)

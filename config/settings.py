@@ -48,13 +48,14 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",  # serves Swagger UI from our static files (the CDN fallback breaks CSP and offline use)
     "axes",
+    # Before django_tasks_db: its `db_worker` command is extended by ours (resumes stale jobs, expires files).
+    "kartoteka.jobs",
     "django_tasks",
     "django_tasks_db",
     "kartoteka.core",
     "kartoteka.accounts",
     "kartoteka.audit",
     "kartoteka.clients",
-    "kartoteka.jobs",
     "kartoteka.bulk",
     "kartoteka.api",
 ]
@@ -229,3 +230,8 @@ LOGGING = {
 KARTOTEKA_PAGE_SIZE = env.int("KARTOTEKA_PAGE_SIZE", default=50)
 KARTOTEKA_BULK_SYNC_LIMIT = env.int("KARTOTEKA_BULK_SYNC_LIMIT", default=2000)
 KARTOTEKA_BULK_CHUNK = env.int("KARTOTEKA_BULK_CHUNK", default=10_000)  # clients per transaction in a job
+KARTOTEKA_JOB_STALE_AFTER = env.int("KARTOTEKA_JOB_STALE_AFTER", default=120)  # seconds without a heartbeat
+KARTOTEKA_JOB_MAX_ATTEMPTS = env.int("KARTOTEKA_JOB_MAX_ATTEMPTS", default=3)  # then a stale job fails
+KARTOTEKA_JOB_SWEEP_INTERVAL = env.int("KARTOTEKA_JOB_SWEEP_INTERVAL", default=30)  # the worker's look-after, s
+KARTOTEKA_JOB_FILES_DIR = env.path("KARTOTEKA_JOB_FILES_DIR", default=VAR_DIR / "job-files")
+KARTOTEKA_JOB_FILES_KEEP_HOURS = env.int("KARTOTEKA_JOB_FILES_KEEP_HOURS", default=72)

@@ -40,6 +40,7 @@ _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "accounts.view_user",
     "accounts.add_apitoken",
     "jobs.view_job",  # every user's background jobs, not only their own
+    "jobs.change_job",  # cancel anyone's background job
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {

@@ -1,5 +1,7 @@
 """The one registry of bulk actions. The list's action menu, the confirmation page and the API's
-`POST /api/clients/bulk/{action}` endpoints are all generated from it.
+`POST /api/clients/bulk/{action}` endpoints are all generated from it. Each app declares its
+actions in its own `bulk_actions.py`, which BulkConfig imports at start-up (before the API builds
+its endpoints), so this module never lists the apps that add actions.
 
 An action declares what it is (name, label, permission, destructive / final), which list it
 works on, the parameters it asks for, the reasons a selected client is skipped (each a Q over the
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,11 +40,15 @@ LISTS = (CLIENTS, ARCHIVE)
 
 @dataclass(frozen=True)
 class BulkParam:
-    """One parameter an action asks for: a choice among `choices()` (value, label) pairs."""
+    """One parameter an action asks for: a choice among `choices(actor)` (value, label) pairs.
+
+    The choices come through the actor's scope (e.g. `groups_all(actor=...)`), so a user is
+    offered, and may pick, only what they may see.
+    """
 
     name: str
     label: StrPromise
-    choices: Callable[[], Iterable[tuple[Any, Any]]]
+    choices: Callable[[Actor], Iterable[tuple[Any, Any]]]
     coerce: Callable[[Any], Any] = str
     description: str = ""
 
@@ -79,28 +86,28 @@ class BulkAction:
     warning: StrPromise | None = None
     icon: str = "bi-lightning"
 
-    def form(self, data: Mapping[str, Any] | None = None) -> forms.Form:
+    def form(self, actor: Actor, data: Mapping[str, Any] | None = None) -> forms.Form:
         fields = {
-            p.name: forms.TypedChoiceField(label=p.label, choices=[("", "—"), *p.choices()], coerce=p.coerce)
+            p.name: forms.TypedChoiceField(label=p.label, choices=[("", "—"), *p.choices(actor)], coerce=p.coerce)
             for p in self.params
         }
         form_class = type(f"{self.name.title().replace('_', '')}Form", (forms.Form,), fields)
         return form_class(data)  # type: ignore[no-any-return]
 
-    def clean_params(self, data: Mapping[str, Any]) -> dict[str, Any]:
+    def clean_params(self, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
         """The parameters, checked; ValidationError with a message per field when one is bad."""
         if not self.params:
             return {}
-        form = self.form({p.name: data.get(p.name) for p in self.params if data.get(p.name) is not None})
+        form = self.form(actor, {p.name: data.get(p.name) for p in self.params if data.get(p.name) is not None})
         if not form.is_valid():
             raise ValidationError({name: [str(m) for m in errors] for name, errors in form.errors.items()})
         return dict(form.cleaned_data)
 
-    def params_display(self, params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    def params_display(self, actor: Actor, params: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(label, chosen value's label) for the confirmation page."""
         shown = []
         for p in self.params:
-            labels = {str(value): str(label) for value, label in p.choices()}
+            labels = {str(value): str(label) for value, label in p.choices(actor)}
             shown.append((str(p.label), labels.get(str(params.get(p.name)), str(params.get(p.name)))))
         return shown
 
@@ -109,6 +116,7 @@ _REGISTRY: dict[str, BulkAction] = {}
 _SKIP_LABELS: dict[str, StrPromise] = {  # ids that are not on the list they were picked from
     "not_on_list": _("not on the client list (in the archive, or deleted)"),
     "not_in_archive": _("not in the archive (restored, or deleted)"),
+    "gone": _("no longer exists (deleted meanwhile)"),
 }
 
 
@@ -122,16 +130,21 @@ def register(action: BulkAction) -> BulkAction:
 
 
 def all_actions() -> list[BulkAction]:
-    _load()
+    discover()
     return list(_REGISTRY.values())
 
 
 def get_action(name: str) -> BulkAction:
-    _load()
+    discover()
     try:
         return _REGISTRY[name]
     except KeyError:
         raise NotFound(gettext("Unknown bulk action.")) from None
+
+
+def find_action(name: str) -> BulkAction | None:
+    discover()
+    return _REGISTRY.get(name)
 
 
 def actions_for(*, list_name: str, actor: Actor) -> list[BulkAction]:
@@ -141,16 +154,9 @@ def actions_for(*, list_name: str, actor: Actor) -> list[BulkAction]:
     return [a for a in all_actions() if list_name in a.lists and actor.has_perm(a.permission)]
 
 
-def action_title(job_action: str) -> str:
-    """A job's title: its bulk action's label ("bulk.archive" -> "Move to the archive")."""
-    _load()
-    action = _REGISTRY.get(job_action.removeprefix("bulk."))
-    return str(action.label) if action else job_action
-
-
 def report_lines(result: Mapping[str, Any]) -> dict[str, Any]:
     """A report ({"selected", "changed", "skipped": {code: n}}) with the reasons in words."""
-    _load()
+    discover()
     skipped = result.get("skipped") or {}
     return {
         "selected": result.get("selected", 0),
@@ -160,10 +166,15 @@ def report_lines(result: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _load() -> None:
-    """Import the modules that register actions (a later module adds its import here, so the
-    API, which builds its endpoints once at start-up, sees every action)."""
-    from kartoteka.bulk import actions  # noqa: F401
+_discovered = False
+
+
+def discover() -> None:
+    """Import every installed app's `bulk_actions` module once (BulkConfig.ready calls it)."""
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        autodiscover_modules("bulk_actions")
 
 
 @dataclass
@@ -176,3 +187,11 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {"selected": self.selected, "changed": self.changed, "skipped": dict(self.skipped)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        return cls(data.get("selected", 0), data.get("changed", 0), dict(data.get("skipped") or {}))
+
+    def skip(self, code: str, count: int) -> None:
+        if count:
+            self.skipped[code] = self.skipped.get(code, 0) + count

@@ -1,23 +1,25 @@
 """Selection → action → (job) → report. The one way every bulk action runs, for the UI and the API.
 
-A run walks the selection in chunks of consecutive ids (KARTOTEKA_BULK_CHUNK selected clients
-each; finding the next chunk's upper bound is one indexed query). Per chunk, in one transaction:
-one query counts the selected clients and each skip reason, one INSERT ... SELECT lists the
-clients about to change in the action's audit entry, the action's set-based statements change
-them, and one UPDATE keeps the audit entry's counts in step. Nothing is loaded into Python, so a
-million-client "select all matching" runs in bounded memory, and a failure leaves every chunk
-either wholly changed or untouched.
+A small selection (up to KARTOTEKA_BULK_SYNC_LIMIT) runs at once, in one transaction. A larger
+one becomes a job: when the user confirms, the selected ids are frozen into the job's items (one
+INSERT ... SELECT, in the transaction that creates the job), and the worker walks those items in
+chunks of KARTOTEKA_BULK_CHUNK. Per chunk, in one transaction: one UPDATE per skip reason gives
+the items that are skipped their reason, one INSERT ... SELECT lists the rest in the action's
+audit entry, the action's set-based statements change exactly those clients, and one UPDATE
+marks them changed. Nothing is loaded into Python, so a million-client "select all matching"
+runs in bounded memory; a failure leaves every chunk wholly changed or untouched, and a job
+never acts on a client that was not in the confirmed selection (a delete included).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,12 +28,13 @@ from kartoteka.audit.services import audit_bulk_add, audit_record_bulk
 from kartoteka.bulk.registry import ARCHIVE, LISTS, BulkAction, BulkContext, Report, get_action
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client
-from kartoteka.clients.selectors import ClientSelection, clients_selected
+from kartoteka.clients.selectors import ClientSelection, client_scope, clients_selected
 from kartoteka.core.actors import Actor
 from kartoteka.core.errors import ApplicationError, ValidationError
 from kartoteka.core.permissions import require_perm
 from kartoteka.jobs import services as jobs
-from kartoteka.jobs.models import Job
+from kartoteka.jobs.models import Job, JobItem
+from kartoteka.jobs.runner import JobRun, job_execute
 
 
 @dataclass(frozen=True)
@@ -95,70 +98,120 @@ def bulk_run(
     """Run at once (up to KARTOTEKA_BULK_SYNC_LIMIT clients, all in one transaction) or start a job."""
     action = get_action(action_name)
     _check(actor, action, list_name)
-    cleaned = action.clean_params(params)
+    cleaned = action.clean_params(actor, params)
     clients = clients_selected(actor=actor, selection=selection)
     total = clients.count()
     if action.final and confirm_count != total:
-        raise ValidationError(
-            {"confirm_count": [_("Type the number of clients to confirm: %(count)d.") % {"count": total}]}
-        )
+        raise _confirm_error(total)
     if total <= settings.KARTOTEKA_BULK_SYNC_LIMIT:
         report = Report()
         with transaction.atomic(durable=True):
             _execute(actor=actor, action=action, clients=clients, params=cleaned, report=report, selection=selection)
         return Outcome(report=report.as_dict())
-    job = jobs.job_create(
-        actor=actor,
-        action=f"bulk.{action.name}",
-        total=total,
-        parameters={
-            "action": action.name,
-            "list": list_name,
-            "selection": _selection_json(selection),
-            "params": cleaned,
-        },
-    )
-    from kartoteka.bulk.tasks import bulk_job  # the task module imports this one
+    return Outcome(job=_job_create(actor, action, list_name, selection, cleaned, clients, confirm_count))
 
-    transaction.on_commit(lambda: bulk_job.enqueue(job_id=job.pk))
-    return Outcome(job=job)
+
+def _confirm_error(total: int) -> ValidationError:
+    return ValidationError(
+        {"confirm_count": [_("Type the number of clients to confirm: %(count)d.") % {"count": total}]}
+    )
+
+
+def _job_create(
+    actor: Actor,
+    action: BulkAction,
+    list_name: str,
+    selection: ClientSelection,
+    params: dict[str, Any],
+    clients: QuerySet[Client],
+    confirm_count: int | None,
+) -> Job:
+    """The job and its frozen selection, in one transaction: the job acts on exactly these clients."""
+    parameters = {"action": action.name, "list": list_name, "selection": _selection_json(selection), "params": params}
+    with transaction.atomic(durable=True):
+        job = jobs.job_create(actor=actor, kind="bulk", action=f"bulk.{action.name}", parameters=parameters)
+        frozen = jobs.job_freeze_items(job=job, objects=clients)
+        if action.final and confirm_count != frozen:  # the selection changed since it was counted
+            raise _confirm_error(frozen)
+        report = Report()
+        if selection.ids is not None:  # ids not on the list they were picked from
+            report.skip(_missing_code(selection), len(selection.ids) - frozen)
+        job.result = report.as_dict()
+        Job.objects.filter(pk=job.pk).update(result=job.result)
+        jobs.job_enqueue(job=job)
+    return job
+
+
+def _missing_code(selection: ClientSelection) -> str:
+    archived = selection.filters is not None and selection.filters.archived
+    return "not_in_archive" if archived else "not_on_list"
 
 
 def bulk_job_run(*, job_id: int) -> None:
-    """The background half of bulk_run (called by the django-task): progress after every chunk."""
-    if not jobs.job_start(job_id=job_id):
-        return  # already taken by another worker, or finished
-    job = Job.objects.select_related("started_by").get(pk=job_id)
-    report = Report()
-    try:
-        actor = job.started_by
-        if actor is None:
-            raise ApplicationError(_("The user who started this job no longer exists."))
-        spec = job.parameters
-        action = get_action(spec["action"])
-        _check(actor, action, spec["list"])  # permissions may have changed while the job waited
-        cleaned = action.clean_params(spec["params"])
-        selection = _selection_from_json(spec["selection"], spec["list"])
-        clients = clients_selected(actor=actor, selection=selection)
-        if action.final and (now := clients.count()) != job.total:
-            raise ApplicationError(
-                _("The selection changed after it was confirmed (%(then)d clients, now %(now)d); nothing was done.")
-                % {"then": job.total, "now": now}
-            )
-        _execute(
-            actor=actor,
-            action=action,
-            clients=clients,
-            params=cleaned,
-            report=report,
-            selection=selection,
-            job_id=job_id,
-            on_chunk=lambda: jobs.job_progress(job_id=job_id, done=report.selected),
-        )
-    except Exception as exc:
-        jobs.job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}", result=report.as_dict())
-        raise
-    jobs.job_succeed(job_id=job_id, result=report.as_dict(), done=report.selected)
+    """Run a queued bulk job now, as the worker does (for benchmarks and tests)."""
+    job_execute(job_id=job_id)
+
+
+def bulk_job_execute(run: JobRun) -> None:
+    """The "bulk" job kind: walk the frozen clients chunk by chunk (each chunk one transaction).
+
+    Per chunk, set-based: items whose client is gone, then those matching each skip reason, get
+    that outcome (one UPDATE each); the rest are listed in the audit entry, changed by the
+    action, and marked changed. The report and the audit entry's counts commit with the chunk,
+    so a resumed job goes on from its first pending chunk with the right numbers.
+    """
+    job = run.job
+    actor = job.started_by
+    if actor is None:
+        raise ApplicationError(_("The user who started this job no longer exists."))
+    spec = job.parameters
+    action = get_action(spec["action"])
+    _check(actor, action, spec["list"])  # permissions may have changed while the job waited
+    ctx = BulkContext(actor=actor, params=action.clean_params(actor, spec["params"]), now=timezone.now())
+    report = Report.from_dict(job.result)
+    details: dict[str, Any] = {"action": action.name, "params": ctx.params, "job_id": job.pk}
+    if "filter" in spec["selection"]:
+        details["filter"] = spec["selection"]["filter"]
+    event_id: int | None = job.state.get("event_id")
+    scope = client_scope(actor=actor)
+    for items in run.item_chunks(settings.KARTOTEKA_BULK_CHUNK):
+        event_id = _run_items(action, ctx, scope, items, report, event_id, details)
+        run.progress(done=report.selected, result=report.as_dict(), state={"event_id": event_id})
+
+
+def _run_items(
+    action: BulkAction,
+    ctx: BulkContext,
+    scope: QuerySet[Client],
+    items: QuerySet[JobItem],
+    report: Report,
+    event_id: int | None,
+    details: dict[str, Any],
+) -> int | None:
+    selected = 0
+    gone = items.filter(~Exists(scope.filter(id=OuterRef("object_id")))).update(outcome="gone")
+    report.skip("gone", gone)
+    selected += gone
+    for skip in action.skips:  # each item gets the first reason that matches it
+        matching = scope.filter(skip.condition(ctx.params), id=OuterRef("object_id"))
+        count = items.filter(Exists(matching)).update(outcome=skip.code)
+        report.skip(skip.code, count)
+        selected += count
+    pending = scope.filter(id__in=items.values("object_id"))
+    changing = items.count()
+    if changing:
+        if event_id is None:
+            event_id = audit_record_bulk(
+                actor=ctx.actor, event_type=action.event_type, clients=pending, details=details
+            ).pk
+        else:
+            audit_bulk_add(event=AuditEvent(pk=event_id), clients=pending)
+        report.changed += action.apply(pending, ctx)
+        items.update(outcome=JobItem.CHANGED)
+    report.selected += selected + changing
+    if event_id is not None:
+        AuditEvent.objects.filter(pk=event_id).update(details={**details, **_counts(report)})
+    return event_id
 
 
 def _execute(
@@ -169,11 +222,10 @@ def _execute(
     params: dict[str, Any],
     report: Report,
     selection: ClientSelection,
-    job_id: int | None = None,
-    on_chunk: Callable[[], None] | None = None,
 ) -> None:
+    """A small selection, without frozen items: id-range chunks of the live queryset."""
     ctx = BulkContext(actor=actor, params=params, now=timezone.now())
-    details: dict[str, Any] = {"action": action.name, "params": params, "job_id": job_id}
+    details: dict[str, Any] = {"action": action.name, "params": params, "job_id": None}
     if selection.filters is not None:
         details["filter"] = selection.filters.to_params()
     event: AuditEvent | None = None
@@ -184,16 +236,13 @@ def _execute(
         chunk = clients.filter(id__gt=after, **({"id__lte": bound[0]} if bound else {}))
         with transaction.atomic():
             event = _run_chunk(action, ctx, chunk, report, event, details)
-        if on_chunk is not None:
-            on_chunk()
         if not bound:
             break
         after = bound[0]
     if selection.ids is not None:
         missing = len(selection.ids) - report.selected
         if missing > 0:  # ids not (or no longer) on the list they were picked from
-            archived = selection.filters is not None and selection.filters.archived
-            report.skipped["not_in_archive" if archived else "not_on_list"] = missing
+            report.skip(_missing_code(selection), missing)
             if event is not None:
                 AuditEvent.objects.filter(pk=event.pk).update(details={**details, **_counts(report)})
 
@@ -244,7 +293,3 @@ def _selection_json(selection: ClientSelection) -> dict[str, Any]:
         return {"ids": list(selection.ids)}
     assert selection.filters is not None  # noqa: S101
     return {"filter": selection.filters.to_params()}
-
-
-def _selection_from_json(data: dict[str, Any], list_name: str) -> ClientSelection:
-    return selection_from(list_name=list_name, ids=data.get("ids"), filter_params=data.get("filter"))

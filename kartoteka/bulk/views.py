@@ -63,7 +63,7 @@ def bulk_action_view(request: AuthedRequest, name: str) -> HttpResponse:
         messages.error(request, _error_text(exc))
         return HttpResponseRedirect(back)
     action, step = preview.action, request.POST.get("step", "")
-    form = action.form(request.POST if step else None)
+    form = action.form(request.user, request.POST if step else None)
     context: dict[str, Any] = {
         "action": action,
         "count": preview.count,
@@ -80,7 +80,7 @@ def bulk_action_view(request: AuthedRequest, name: str) -> HttpResponse:
     if not step or not form.is_valid():
         return render(request, "bulk/confirm.html", context)
     if action.final:
-        context.update(next_step="run", params_shown=action.params_display(form.cleaned_data))
+        context.update(next_step="run", params_shown=action.params_display(request.user, form.cleaned_data))
         if step == "confirm":  # the second confirmation: type the number of clients
             return render(request, "bulk/confirm.html", context)
     confirm = request.POST.get("confirm_count", "").strip()

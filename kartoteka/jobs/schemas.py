@@ -6,20 +6,53 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 
+class JobFileOut(Schema):
+    name: str
+    size: int | None
+    expires_at: dt.datetime | None = Field(description="The file is deleted after this time.")
+    url: str = Field(description="Download it (only its starter and administrators may).")
+
+
 class JobOut(Schema):
     id: int
+    kind: str = Field(description='The kind of work, e.g. "bulk".')
     action: str
-    status: Literal["queued", "running", "succeeded", "failed"]
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
     started_by: str | None = Field(description="Username of whoever started the job.")
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    heartbeat_at: dt.datetime | None = Field(description="Last sign of life of the worker running it.")
+    cancel_requested: bool
     total: int
     done: int
     percent: int
     result: dict[str, Any] = Field(description='{"selected", "changed", "skipped": {reason: count}}')
-    error: str
+    error: str = Field(description="Why the job failed, as a sentence for the user; empty otherwise.")
+    file: JobFileOut | None = Field(description="The file the job produced, while it is kept.")
 
     @staticmethod
     def resolve_started_by(obj: Any) -> str | None:
         return obj.started_by.username if obj.started_by else None
+
+    @staticmethod
+    def resolve_file(obj: Any) -> dict[str, Any] | None:
+        if not obj.file_path:
+            return None
+        return {
+            "name": obj.file_name,
+            "size": obj.file_size,
+            "expires_at": obj.file_expires_at,
+            "url": f"/api/jobs/{obj.pk}/file",
+        }
+
+
+class JobItemOut(Schema):
+    id: int
+    object_id: int = Field(description="The client (or other object) the job acted on.")
+    outcome: str = Field(description='"" while pending, "changed", or the reason it was skipped.')
+
+
+class JobItemPage(Schema):
+    items: list[JobItemOut]
+    next_after: int | None = Field(description="Pass as `after` for the next page; null on the last one.")

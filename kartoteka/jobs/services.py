@@ -1,41 +1,282 @@
-"""Creating and advancing jobs. Progress updates are single conditional UPDATEs (cheap, no reads)."""
+"""Creating, advancing, cancelling and looking after jobs.
+
+Every change of a job's state is one conditional UPDATE (`status=...`, `attempts=...`), so a task
+delivered twice, a worker that was given up on, and a cancel racing the end of a job each find
+the row already moved on and do nothing.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
 
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kartoteka.core.actors import Actor, user_of
-from kartoteka.jobs.models import Job
+from kartoteka.core.errors import ApplicationError, PermissionDenied
+from kartoteka.jobs.models import Job, JobItem
+from kartoteka.jobs.selectors import job_get
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (Job.Status.QUEUED, Job.Status.RUNNING)
 
 
-def job_create(*, actor: Actor, action: str, total: int, parameters: dict[str, Any]) -> Job:
-    return Job.objects.create(started_by=user_of(actor), action=action, total=total, parameters=parameters)
+def job_create(
+    *,
+    actor: Actor,
+    action: str,
+    total: int = 0,
+    parameters: dict[str, Any],
+    kind: str = "",
+    result: dict[str, Any] | None = None,
+) -> Job:
+    """A queued job. `kind` defaults to the action's prefix ("bulk.archive" -> "bulk")."""
+    return Job.objects.create(
+        started_by=user_of(actor),
+        kind=kind or action.partition(".")[0],
+        action=action,
+        total=total,
+        parameters=parameters,
+        result=result or {},
+    )
 
 
-def job_start(*, job_id: int) -> bool:
-    """Mark a queued job running; False when it was already taken (a task delivered twice)."""
-    return (
-        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-            status=Job.Status.RUNNING, started_at=timezone.now()
+def job_freeze_items(*, job: Job, objects: QuerySet[Any]) -> int:
+    """Freeze what the job will act on: one INSERT ... SELECT of the objects' ids; returns how many.
+
+    Call it in the transaction that creates the job, so the job and its items exist together.
+    """
+    ids_sql, params = objects.order_by().values("pk").query.sql_with_params()
+    table = JobItem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (job_id, object_id, outcome) SELECT %s, sub.pk, '' FROM ({ids_sql}) sub "  # noqa: S608
+            "ORDER BY sub.pk",
+            (job.pk, *params),
         )
-        == 1
+        count = max(int(cursor.rowcount), 0)
+    Job.objects.filter(pk=job.pk).update(total=count)
+    job.total = count
+    return count
+
+
+def job_enqueue(*, job: Job) -> None:
+    """Hand the job to a worker once the transaction that created (or re-queued) it commits."""
+    from kartoteka.jobs.tasks import job_task  # the task module imports the runner, which imports this one
+
+    job_id = job.pk
+    transaction.on_commit(lambda: job_task.enqueue(job_id=job_id))
+
+
+def job_start(*, job_id: int) -> int:
+    """Take a queued job; returns its attempt number, or 0 when it was already taken or ended."""
+    now = timezone.now()
+    taken = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED, cancel_requested=False).update(
+        status=Job.Status.RUNNING,
+        started_at=Coalesce(F("started_at"), now),
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+    )
+    if not taken:
+        return 0
+    return int(Job.objects.filter(pk=job_id).values_list("attempts", flat=True)[0])
+
+
+def job_beat(*, job_id: int, attempt: int) -> bool:
+    """The heartbeat at the start of each chunk; False when the job was cancelled or given to another worker."""
+    return bool(
+        Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, attempts=attempt, cancel_requested=False).update(
+            heartbeat_at=timezone.now()
+        )
     )
 
 
-def job_progress(*, job_id: int, done: int) -> None:
-    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(done=done)
+def job_progress(
+    *, job_id: int, done: int, result: dict[str, Any] | None = None, state: dict[str, Any] | None = None
+) -> None:
+    """Record progress (inside the chunk's transaction, so it commits with the chunk's work)."""
+    fields: dict[str, Any] = {"done": done}
+    if result is not None:
+        fields["result"] = result
+    if state is not None:
+        fields["state"] = state
+    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(**fields)
 
 
-def job_succeed(*, job_id: int, result: dict[str, Any], done: int) -> None:
-    """Finish a job; `done` becomes its total too (the selection may have changed while it waited)."""
-    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
-        status=Job.Status.SUCCEEDED, finished_at=timezone.now(), done=done, total=done, result=result
-    )
+def job_succeed(*, job_id: int, result: dict[str, Any] | None = None, done: int | None = None) -> None:
+    """Finish a job; its total becomes what was done."""
+    fields: dict[str, Any] = {"status": Job.Status.SUCCEEDED, "finished_at": timezone.now()}
+    if result is not None:
+        fields["result"] = result
+    if done is not None:
+        fields.update(done=done, total=done)
+    else:
+        fields["total"] = F("done")
+    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(**fields)
 
 
 def job_fail(*, job_id: int, error: str, result: dict[str, Any] | None = None) -> None:
-    Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
-        status=Job.Status.FAILED, finished_at=timezone.now(), error=error[:10000], result=result or {}
+    """End a job with a message for the user (never an exception's text: that goes to the log)."""
+    fields: dict[str, Any] = {"status": Job.Status.FAILED, "finished_at": timezone.now(), "error": error[:10000]}
+    if result is not None:
+        fields["result"] = result
+    Job.objects.filter(pk=job_id, status__in=ACTIVE).update(**fields)
+
+
+def job_stopped(*, job_id: int) -> None:
+    """A run stopped at a chunk boundary: if because of a cancel, the job ends as cancelled."""
+    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, cancel_requested=True).update(
+        status=Job.Status.CANCELLED, finished_at=timezone.now()
     )
+
+
+def job_cancel(*, actor: Actor, job_id: int) -> Job:
+    """Cancel a queued job at once, or ask a running one to stop at its next chunk boundary.
+
+    Only whoever started the job, or an administrator (jobs.change_job), may cancel it. What a
+    running job finished before it stops stays done and is in its report.
+    """
+    job = job_get(actor=actor, job_id=job_id)  # another user's job is "not found"
+    starter = job.started_by_id is not None and job.started_by_id == getattr(actor, "pk", None)
+    if not (starter or (actor.is_active and actor.has_perm("jobs.change_job"))):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    now = timezone.now()
+    if Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.CANCELLED, cancel_requested=True, finished_at=now
+    ):
+        pass
+    elif not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(cancel_requested=True):
+        raise ApplicationError(_("The job has already ended."))
+    job.refresh_from_db()
+    return job
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def files_dir() -> Path:
+    path = Path(settings.KARTOTEKA_JOB_FILES_DIR)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+@contextmanager
+def job_file_write(*, job_id: int, name: str, content_type: str) -> Iterator[IO[bytes]]:
+    """Write the job's file (one per job) under a random name; it is kept KARTOTEKA_JOB_FILES_KEEP_HOURS."""
+    stored = f"{job_id}-{secrets.token_urlsafe(24)}"
+    path = files_dir() / stored
+    try:
+        with path.open("xb") as handle:
+            path.chmod(0o600)
+            yield handle
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    old = Job.objects.filter(pk=job_id).values_list("file_path", flat=True).first()
+    keep = dt.timedelta(hours=settings.KARTOTEKA_JOB_FILES_KEEP_HOURS)
+    Job.objects.filter(pk=job_id).update(
+        file_path=stored,
+        file_name=name,
+        file_size=path.stat().st_size,
+        file_content_type=content_type,
+        file_expires_at=timezone.now() + keep,
+    )
+    if old:
+        _remove_file(old)
+
+
+def _remove_file(stored: str) -> None:
+    (files_dir() / Path(stored).name).unlink(missing_ok=True)
+
+
+def job_files_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the files kept past their time (the job stays, with its report); returns how many."""
+    now = now or timezone.now()
+    expired = list(
+        Job.objects.filter(file_expires_at__lt=now).exclude(file_path="").values_list("pk", "file_path")[:1000]
+    )
+    for pk, stored in expired:
+        if Job.objects.filter(pk=pk, file_path=stored).update(
+            file_path="", file_size=None, file_expires_at=None, file_content_type=""
+        ):
+            _remove_file(stored)
+    return len(expired)
+
+
+# --- stale jobs ------------------------------------------------------------------------------
+
+
+def jobs_resume_stale(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Running jobs whose heartbeat is older than KARTOTEKA_JOB_STALE_AFTER seconds lost their worker.
+
+    Each goes back to the queue and is resumed from its first pending chunk, or, after
+    KARTOTEKA_JOB_MAX_ATTEMPTS attempts, fails with a message the user can read. A cancelled
+    one ends as cancelled. One query per stale job (there are few), never per item.
+    """
+    now = now or timezone.now()
+    limit = now - dt.timedelta(seconds=settings.KARTOTEKA_JOB_STALE_AFTER)
+    stale = Job.objects.filter(status=Job.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
+    )
+    counts = {"resumed": 0, "failed": 0, "cancelled": 0}
+    for job in stale.only("pk", "attempts", "heartbeat_at", "cancel_requested", "kind", "action"):
+        same = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, heartbeat_at=job.heartbeat_at)
+        with transaction.atomic():
+            if job.cancel_requested:
+                moved = same.update(status=Job.Status.CANCELLED, finished_at=now)
+                outcome = "cancelled"
+            elif job.attempts >= settings.KARTOTEKA_JOB_MAX_ATTEMPTS:
+                message = _(
+                    "The job stopped without finishing %(count)d times (its worker ended unexpectedly) and "
+                    "was given up. What it finished before stays done; the report shows what that was."
+                ) % {"count": job.attempts}
+                moved = same.update(status=Job.Status.FAILED, finished_at=now, error=message)
+                outcome = "failed"
+            else:
+                moved = same.update(status=Job.Status.QUEUED)
+                if moved:
+                    job_enqueue(job=job)
+                outcome = "resumed"
+        if moved:
+            counts[outcome] += 1
+            logger.warning("Stale job %s (%s, attempt %s): %s", job.pk, job.action, job.attempts, outcome)
+    return counts
+
+
+def jobs_maintain() -> dict[str, int]:
+    """What the worker does on start-up and every KARTOTEKA_JOB_SWEEP_INTERVAL seconds."""
+    return {**jobs_resume_stale(), "files_expired": job_files_expire()}
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def jobs_mark_notified(*, actor: Actor, job_ids: list[int]) -> None:
+    """The toast of these finished jobs was shown; it is not shown again."""
+    user = user_of(actor)
+    if user is None:
+        return
+    Job.objects.filter(pk__in=job_ids, started_by=user, notified_at__isnull=True).update(notified_at=timezone.now())
+
+
+def jobs_mark_seen(*, actor: Actor, job_ids: list[int] | None = None) -> None:
+    """The starter has seen these finished jobs (all of them when `job_ids` is None): the bell forgets them."""
+    user = user_of(actor)
+    if user is None:
+        return
+    mine = Job.objects.filter(started_by=user, status__in=Job.FINISHED, seen_at__isnull=True)
+    if job_ids is not None:
+        mine = mine.filter(pk__in=job_ids)
+    now = timezone.now()
+    mine.update(seen_at=now, notified_at=Coalesce(F("notified_at"), now))

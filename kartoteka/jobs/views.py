@@ -1,22 +1,95 @@
-"""The job page: a progress bar that polls itself every second until the job ends, then its report."""
+"""The job page (a progress bar that polls itself until the job ends, then its report), its
+cancel button and file download, and the notification bell of the top bar."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_GET
+from typing import Any
 
-from kartoteka.core.errors import NotFound
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.views import AuthedRequest, render_htmx
-from kartoteka.jobs import selectors
+from kartoteka.jobs import selectors, services
+from kartoteka.jobs.kinds import get_kind, job_title
+from kartoteka.jobs.models import Job
+
+
+def _job(request: AuthedRequest, job_id: int) -> Job:
+    try:
+        return selectors.job_get(actor=request.user, job_id=job_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
 
 
 @require_GET
 def job_detail_view(request: AuthedRequest, job_id: int) -> HttpResponse:
+    job = _job(request, job_id)
+    if job.is_finished and job.seen_at is None:
+        services.jobs_mark_seen(actor=request.user, job_ids=[job.pk])
+    kind = get_kind(job.kind)
+    context: dict[str, Any] = {"job": job, "title": job_title(job), "report_template": ""}
+    if kind is not None and kind.report_template:
+        context.update(kind.report_context(job), report_template=kind.report_template)
+    return render_htmx(request, "jobs/detail.html", "progress", context)
+
+
+@require_POST
+def job_cancel_view(request: AuthedRequest, job_id: int) -> HttpResponse:
     try:
-        job = selectors.job_get(actor=request.user, job_id=job_id)
+        job = services.job_cancel(actor=request.user, job_id=job_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    from kartoteka.bulk.registry import action_title, report_lines  # jobs are started by bulk actions (today)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("jobs:detail", job_id=job_id)
+    if job.status == Job.Status.CANCELLED:
+        messages.success(request, _("The job was cancelled before it started; nothing was changed."))
+    else:
+        messages.info(request, _("The job stops after the part it is working on; what is done by then stays done."))
+    return redirect("jobs:detail", job_id=job_id)
 
-    context = {"job": job, "title": action_title(job.action), "report": report_lines(job.result)}
-    return render_htmx(request, "jobs/detail.html", "progress", context)
+
+@require_GET
+def job_file_view(request: AuthedRequest, job_id: int) -> FileResponse:
+    """The job's file, for its starter and administrators only (others get 404, as for the job)."""
+    try:
+        job, path = selectors.job_file_get(actor=request.user, job_id=job_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+    if job.file_content_type:
+        response["Content-Type"] = job.file_content_type
+    return response
+
+
+@require_GET
+def job_bell_view(request: AuthedRequest) -> HttpResponse:
+    return _bell(request)
+
+
+@require_POST
+def jobs_seen_view(request: AuthedRequest) -> HttpResponse:
+    """The bell's "Mark all as read"."""
+    services.jobs_mark_seen(actor=request.user)
+    return _bell(request)
+
+
+def _bell(request: AuthedRequest) -> HttpResponse:
+    """The bell: unseen finished jobs, the recent ones, and a toast for each job that just ended.
+
+    It polls itself (every 15 s) only while the user has a queued or running job.
+    """
+    toasts = selectors.jobs_to_notify(actor=request.user)
+    services.jobs_mark_notified(actor=request.user, job_ids=[j.pk for j in toasts])
+    recent = selectors.jobs_recent(actor=request.user, limit=8)
+    context = {
+        "toasts": [(job, job_title(job)) for job in toasts],
+        "recent": [(job, job_title(job)) for job in recent],
+        "unseen": selectors.jobs_unseen_count(actor=request.user),
+        "active": any(not job.is_finished for job in recent) or selectors.jobs_active_exist(actor=request.user),
+    }
+    return render(request, "jobs/bell.html", context)

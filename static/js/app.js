@@ -63,6 +63,16 @@
     });
   }
 
+  // The bell (jobs/bell.html) brings a toast for each background job that ended since the last look.
+  function showJobToasts() {
+    if (!window.bootstrap) { return; }
+    document.querySelectorAll(".js-job-toast:not(.kt-shown)").forEach(function (el) {
+      el.classList.add("kt-shown");
+      window.bootstrap.Toast.getOrCreateInstance(el, { autohide: false }).show();
+    });
+  }
+
+  document.addEventListener("htmx:afterSettle", showJobToasts);
   document.addEventListener("htmx:afterSwap", showDialog);
   document.addEventListener("htmx:afterSwap", copyCount);
   document.addEventListener("change", onChange);

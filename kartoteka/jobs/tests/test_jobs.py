@@ -1,227 +1,251 @@
-"""Large selections run as background jobs with progress; a failure midway leaves the data whole."""
+"""Jobs of any kind: files only their starter may fetch, cancelling, the bell, the API, the seams."""
 
-from contextlib import contextmanager
+import ast
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kartoteka.accounts.services import api_token_create
-from kartoteka.audit.models import AuditEvent
-from kartoteka.bulk.registry import get_action
-from kartoteka.bulk.services import bulk_job_run, bulk_run, selection_from
-from kartoteka.clients.models import Client
-from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory
-from kartoteka.core.errors import ApplicationError, PermissionDenied
-from kartoteka.jobs.models import Job
-from kartoteka.jobs.services import job_create, job_progress, job_start
+from kartoteka.api.tests.client import token_client
+from kartoteka.jobs.models import Job, JobItem
+from kartoteka.jobs.runner import JobRun, JobStopped, job_execute
+from kartoteka.jobs.services import (
+    job_cancel,
+    job_create,
+    job_files_expire,
+    job_start,
+    jobs_maintain,
+)
+from kartoteka.jobs.tests import kinds  # noqa: F401  (registers the test kinds)
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
-
-
-@pytest.fixture
-def small_limits(settings):
-    settings.KARTOTEKA_BULK_SYNC_LIMIT = 5
-    settings.KARTOTEKA_BULK_CHUNK = 3
+JOBS_DIR = Path(__file__).resolve().parent.parent
 
 
-@contextmanager
-def apply_replaced(name, make):
-    """Swap a registered action's `apply` (actions are frozen dataclasses) for the test's one."""
-    action = get_action(name)
-    real = action.apply
-    object.__setattr__(action, "apply", make(real))
-    try:
-        yield
-    finally:
-        object.__setattr__(action, "apply", real)
+@pytest.fixture(autouse=True)
+def _english_and_own_files(settings, tmp_path):
+    settings.LANGUAGE_CODE = "en"
+    settings.KARTOTEKA_JOB_FILES_DIR = tmp_path / "job-files"
 
 
-def start(actor, action, list_name="clients", **params):
-    selection = selection_from(list_name=list_name, filter_params=params.pop("filter", {}))
-    return bulk_run(actor=actor, action_name=action, list_name=list_name, selection=selection, params=params)
+def file_job(actor, content="a,b\n1,2\n"):
+    job = job_create(actor=actor, kind="test.file", action="test.export", parameters={"content": content})
+    job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    return job
 
 
-def test_a_large_selection_becomes_a_job_that_the_worker_runs(
-    manager, small_limits, settings, django_capture_on_commit_callbacks
-):
-    settings.TASKS = IMMEDIATE
-    ClientFactory.create_batch(8)
-    with django_capture_on_commit_callbacks(execute=True):
-        outcome = start(manager, "archive")
-    assert outcome.report is None
-    job = Job.objects.get(pk=outcome.job.pk)
+# --- files ---------------------------------------------------------------------------------
+
+
+def test_a_job_writes_its_file_under_a_random_name_that_only_its_owner_can_read(manager, settings):
+    job = file_job(manager)
     assert job.status == Job.Status.SUCCEEDED
-    assert (job.total, job.done, job.percent) == (8, 8, 100)
-    assert job.result == {"selected": 8, "changed": 8, "skipped": {}}
-    assert job.started_by == manager
-    assert job.parameters["action"] == "archive"
-    assert not Client.objects.filter(archived_at__isnull=True).exists()
-    event = AuditEvent.objects.get(event_type="clients.client.archived")  # one entry for all chunks
-    assert event.targets.count() == 8
-    assert event.details["job_id"] == job.pk
+    stored = Path(settings.KARTOTEKA_JOB_FILES_DIR) / job.file_path
+    assert stored.read_text() == "a,b\n1,2\n"
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert "report" not in job.file_path  # not guessable from the name
+    assert len(job.file_path) > 30
+    assert job.file_expires_at > timezone.now() + timedelta(hours=settings.KARTOTEKA_JOB_FILES_KEEP_HOURS - 1)
 
 
-def test_a_job_waits_in_the_queue_until_the_worker_takes_it(manager, small_limits):
-    ClientFactory.create_batch(6)
-    outcome = start(manager, "archive")
-    job = outcome.job
-    assert job.status == Job.Status.QUEUED
-    assert Client.objects.filter(archived_at__isnull=True).count() == 6  # nothing happened yet
-    bulk_job_run(job_id=job.pk)
+@pytest.mark.parametrize(("who", "status"), [("manager", 200), ("employee", 404), ("administrator", 200)])
+def test_only_the_starter_and_administrators_may_download_a_jobs_file(client, manager, request, who, status):
+    job = file_job(manager, content="tajne,dane\n")
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("jobs:file", args=[job.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert b"".join(response.streaming_content) == b"tajne,dane\n"
+        assert response["Content-Disposition"] == 'attachment; filename="report.csv"'
+        assert response["Content-Type"] == "text/csv"
+
+
+@pytest.mark.parametrize(("who", "status"), [("manager", 200), ("employee", 404), ("administrator", 200)])
+def test_the_api_serves_a_jobs_file_to_the_same_people(manager, request, who, status):
+    job = file_job(manager)
+    api = token_client(request.getfixturevalue(who))
+    assert api.get(f"/api/jobs/{job.pk}/file").status_code == status
+    if status == 200:
+        assert api.get(f"/api/jobs/{job.pk}").json()["file"]["name"] == "report.csv"
+
+
+def test_expired_files_are_deleted_and_no_longer_served(manager_client, manager, settings):
+    job = file_job(manager)
+    stored = Path(settings.KARTOTEKA_JOB_FILES_DIR) / job.file_path
+    fresh = file_job(manager)
+    Job.objects.filter(pk=job.pk).update(file_expires_at=timezone.now() - timedelta(minutes=1))
+    assert manager_client.get(reverse("jobs:file", args=[job.pk])).status_code == 404  # past its time, at once
+    assert jobs_maintain()["files_expired"] == 1
+    assert not stored.exists()
     job.refresh_from_db()
-    assert job.status == Job.Status.SUCCEEDED
-    bulk_job_run(job_id=job.pk)  # delivered twice: the second run does nothing
-    assert AuditEvent.objects.filter(event_type="clients.client.archived").count() == 1
+    assert (job.file_path, job.status) == ("", Job.Status.SUCCEEDED)  # the job and its report stay
+    assert manager_client.get(reverse("jobs:file", args=[fresh.pk])).status_code == 200
+    assert job_files_expire() == 0
 
 
-def test_progress_is_updated_after_every_chunk(manager, small_limits, monkeypatch):
-    ClientFactory.create_batch(7)
-    job = start(manager, "set_status", status="inactive").job
-    seen = []
-    from kartoteka.jobs import services as job_services
-
-    real = job_services.job_progress
-
-    def spy(*, job_id, done):
-        real(job_id=job_id, done=done)
-        seen.append(Job.objects.get(pk=job_id).done)
-
-    monkeypatch.setattr(job_services, "job_progress", spy)
-    bulk_job_run(job_id=job.pk)
-    assert seen == [3, 6, 7]
+def test_the_job_page_offers_the_file_while_it_is_kept(manager_client, manager):
+    job = file_job(manager)
+    page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert reverse("jobs:file", args=[job.pk]) in page
+    assert "report.csv" in page
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_job_failing_midway_keeps_every_chunk_whole_and_says_what_happened(manager, small_limits, monkeypatch):
-    group = ClientGroupFactory()
-    clients = ClientFactory.create_batch(8)
-    job = start(manager, "group_add", group=group.id).job
-    calls = {"n": 0}
-
-    def failing_on_second_chunk(real):
-        def apply(pending, ctx):
-            calls["n"] += 1
-            changed = real(pending, ctx)  # the chunk's statements run ...
-            if calls["n"] == 2:
-                raise RuntimeError("disk full")  # ... and then the chunk fails
-            return changed
-
-        return apply
-
-    with apply_replaced("group_add", failing_on_second_chunk), pytest.raises(RuntimeError):
-        bulk_job_run(job_id=job.pk)
-
-    job.refresh_from_db()
-    assert job.status == Job.Status.FAILED
-    assert "disk full" in job.error
-    assert job.finished_at is not None
-    assert job.result["changed"] == 3  # the first chunk, committed
-    members = set(group.clients.values_list("id", flat=True))
-    assert members == {c.id for c in sorted(clients, key=lambda c: c.id)[:3]}  # no half-changed chunk
-    event = AuditEvent.objects.get(event_type="clients.client.group_added")
-    assert set(event.targets.values_list("client_id", flat=True)) == members  # the log agrees with the data
+# --- cancelling ------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_small_selection_that_fails_changes_nothing(manager, monkeypatch):
-    clients = ClientFactory.create_batch(3)
-
-    def broken(real):
-        def apply(pending, ctx):
-            real(pending, ctx)
-            raise RuntimeError("boom")
-
-        return apply
-
-    with apply_replaced("archive", broken), pytest.raises(RuntimeError):
-        start(manager, "archive")
-    assert Client.objects.filter(archived_at__isnull=True).count() == len(clients)
-    assert not AuditEvent.objects.exists()
-
-
-def test_a_job_whose_starter_lost_the_permission_fails_without_changes(manager, small_limits):
-    ClientFactory.create_batch(6)
-    job = start(manager, "archive").job
-    manager.groups.clear()
-    with pytest.raises(PermissionDenied):
-        bulk_job_run(job_id=job.pk)
-    job.refresh_from_db()
-    assert job.status == Job.Status.FAILED
-    assert Client.objects.filter(archived_at__isnull=True).count() == 6
-
-
-def test_progress_updates_only_touch_a_running_job(manager):
-    job = job_create(actor=manager, action="bulk.archive", total=10, parameters={})
-    job_progress(job_id=job.pk, done=5)
-    job.refresh_from_db()
-    assert job.done == 0
-    assert job_start(job_id=job.pk)
-    assert not job_start(job_id=job.pk)
-    job_progress(job_id=job.pk, done=5)
-    job.refresh_from_db()
-    assert (job.done, job.percent) == (5, 50)
-
-
-# --- the job page and the API ----------------------------------------------------------
-
-
-def test_job_page_polls_every_second_while_the_job_runs_and_stops_when_it_is_done(manager_client, manager):
-    job = job_create(actor=manager, action="bulk.archive", total=10, parameters={})
-    page = manager_client.get(reverse("jobs:detail", args=[job.pk]))
-    assert page.status_code == 200
-    assert 'hx-trigger="every 1s"' in page.content.decode()
-    Job.objects.filter(pk=job.pk).update(
-        status="succeeded",
-        done=10,
-        finished_at=timezone.now(),
-        result={"selected": 10, "changed": 9, "skipped": {"already_archived": 1}},
-    )
-    partial = manager_client.get(reverse("jobs:detail", args=[job.pk]), headers={"HX-Request": "true"})
-    html = partial.content.decode()
-    assert "every 1s" not in html
-    assert 'id="job-progress"' in html
-    assert "<html" not in html
-    assert 'id="report-changed">9<' in html
-
-
-def test_a_job_is_visible_to_its_starter_and_administrators_only(client, manager, employee, administrator):
-    job = job_create(actor=manager, action="bulk.archive", total=1, parameters={})
-    url = reverse("jobs:detail", args=[job.pk])
+def test_only_the_starter_or_an_administrator_may_cancel(manager, employee, administrator, client):
+    job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
     client.force_login(employee)
-    assert client.get(url).status_code == 404
-    client.force_login(administrator)
-    assert client.get(url).status_code == 200
+    assert client.post(reverse("jobs:cancel", args=[job.pk])).status_code == 404
+    assert token_client(employee).post(f"/api/jobs/{job.pk}/cancel").status_code == 404
+    assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
+    body = token_client(administrator).post(f"/api/jobs/{job.pk}/cancel").json()
+    assert body["status"] == "cancelled"
 
 
-def test_api_returns_the_job_with_its_progress(manager, employee):
-    from django.test import Client as HttpClient
+def test_the_cancel_button_on_the_job_page_stops_a_running_job(manager_client, manager):
+    job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    job_start(job_id=job.pk)
+    page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert 'id="job-cancel"' in page
+    manager_client.post(reverse("jobs:cancel", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.cancel_requested) == (Job.Status.RUNNING, True)  # stops at the next chunk
+    page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert 'id="job-stopping"' in page
+    assert 'id="job-cancel"' not in page
 
-    job = job_create(actor=manager, action="bulk.archive", total=4, parameters={})
-    api = HttpClient(headers={"Authorization": f"Bearer {api_token_create(user=manager)}"})
-    body = api.get(f"/api/jobs/{job.pk}").json()
-    assert body["status"] == "queued"
-    assert (body["total"], body["done"], body["percent"]) == (4, 0, 0)
-    assert body["started_by"] == manager.username
-    other = HttpClient(headers={"Authorization": f"Bearer {api_token_create(user=employee)}"})
-    assert other.get(f"/api/jobs/{job.pk}").status_code == 404
+
+def test_an_ended_job_cannot_be_cancelled(manager):
+    job = file_job(manager)
+    response = token_client(manager).post(f"/api/jobs/{job.pk}/cancel")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "The job has already ended."}
 
 
-def test_a_permanent_delete_job_refuses_when_the_selection_grew_after_confirmation(administrator, small_limits):
-    ClientFactory.create_batch(6, status="inactive", archived_at=timezone.now())
-    selection = selection_from(list_name="archive", filter_params={})
-    job = bulk_run(
-        actor=administrator,
-        action_name="delete",
-        list_name="archive",
-        selection=selection,
-        params={},
-        confirm_count=6,
-    ).job
-    assert job is not None
-    ClientFactory(status="inactive", archived_at=timezone.now())  # archived by someone else meanwhile
-    with pytest.raises(ApplicationError):
-        bulk_job_run(job_id=job.pk)
+def test_a_cancelled_running_job_ends_at_a_chunk_boundary_keeping_its_outcomes(manager):
+    job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    JobItem.objects.bulk_create(JobItem(job=job, object_id=n) for n in range(1, 8))
+    attempt = job_start(job_id=job.pk)
+    chunks = JobRun(Job.objects.get(pk=job.pk), attempt).item_chunks(2)
+    next(chunks).update(outcome="changed")
+    job_cancel(actor=manager, job_id=job.pk)
+    with pytest.raises(JobStopped):  # the next step sees the cancel before doing anything
+        next(chunks)
+    assert JobItem.objects.filter(job=job, outcome="changed").count() == 2
+
+
+# --- failures a user can read --------------------------------------------------------------
+
+
+def test_an_unknown_kind_fails_with_a_sentence(manager):
+    job = job_create(actor=manager, kind="nobody.knows", action="nobody.knows", parameters={})
+    job_execute(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert Client.objects.count() == 7  # nothing deleted
+    assert job.error == "This kind of job is not known to this version of Kartoteka."
+
+
+# --- the API -------------------------------------------------------------------------------
+
+
+def test_api_lists_the_users_own_recent_jobs(manager, administrator):
+    mine = [job_create(actor=manager, kind="test.count", action="test.count", parameters={}) for _ in range(3)]
+    job_create(actor=administrator, kind="test.count", action="test.count", parameters={})
+    body = token_client(manager).get("/api/jobs?limit=2").json()
+    assert [j["id"] for j in body] == [mine[2].pk, mine[1].pk]
+    assert body[0]["kind"] == "test.count"
+    assert token_client(manager).get("/api/jobs?limit=0").status_code == 422
+
+
+def test_api_lists_what_a_job_did_per_item(manager, employee):
+    job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    JobItem.objects.bulk_create(JobItem(job=job, object_id=n) for n in (5, 6, 7))
+    job_execute(job_id=job.pk)
+    api = token_client(manager)
+    page = api.get(f"/api/jobs/{job.pk}/items?limit=2").json()
+    assert [(i["object_id"], i["outcome"]) for i in page["items"]] == [(5, "changed"), (6, "changed")]
+    rest = api.get(f"/api/jobs/{job.pk}/items?after={page['next_after']}").json()
+    assert [i["object_id"] for i in rest["items"]] == [7]
+    assert rest["next_after"] is None
+    assert token_client(employee).get(f"/api/jobs/{job.pk}/items").status_code == 404
+
+
+# --- the bell --------------------------------------------------------------------------------
+
+
+def test_the_bell_is_on_every_page_and_loads_itself(manager_client):
+    page = manager_client.get(reverse("clients:list")).content.decode()
+    assert f'hx-get="{reverse("jobs:bell")}" hx-trigger="load"' in page
+
+
+def test_a_finished_job_shows_as_a_toast_once_and_stays_unread_in_the_bell_until_opened(manager_client, manager):
+    job = file_job(manager)
+    bell = manager_client.get(reverse("jobs:bell")).content.decode()
+    assert 'class="toast js-job-toast"' in bell
+    assert f'data-job-id="{job.pk}"' in bell
+    assert 'id="job-bell-count">1<' in bell
+    assert "every 15s" not in bell  # nothing runs: no polling
+    again = manager_client.get(reverse("jobs:bell")).content.decode()
+    assert "js-job-toast" not in again  # the toast was shown
+    assert 'id="job-bell-count">1<' in again  # still unread
+    manager_client.get(reverse("jobs:detail", args=[job.pk]))
+    assert "job-bell-count" not in manager_client.get(reverse("jobs:bell")).content.decode()
+
+
+def test_the_bell_polls_only_while_the_user_has_a_job_running(manager_client, manager):
+    job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    assert "every 15s" in manager_client.get(reverse("jobs:bell")).content.decode()
+    job_execute(job_id=job.pk)
+    bell = manager_client.get(reverse("jobs:bell")).content.decode()
+    assert "every 15s" not in bell
+    assert f'data-job-id="{job.pk}"' in bell  # the toast for the job that just ended
+
+
+def test_mark_all_as_read_empties_the_bell(manager_client, manager):
+    file_job(manager)
+    file_job(manager)
+    bell = manager_client.post(reverse("jobs:seen")).content.decode()
+    assert "job-bell-count" not in bell
+
+
+def test_the_bell_shows_only_the_users_own_jobs(client, manager, employee):
+    file_job(manager)
+    client.force_login(employee)
+    bell = client.get(reverse("jobs:bell")).content.decode()
+    assert "js-job-toast" not in bell
+    assert "No background jobs yet." in bell
+
+
+# --- seams -----------------------------------------------------------------------------------
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_jobs_app_imports_no_app_whose_work_it_runs():
+    for path in JOBS_DIR.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        feature_apps = {m for m in _imports(path) if m.startswith(("kartoteka.bulk", "kartoteka.clients"))}
+        assert not feature_apps, f"{path.relative_to(JOBS_DIR)} imports {feature_apps}"
+
+
+def test_job_kinds_and_bulk_actions_are_discovered_from_the_apps_own_modules():
+    from kartoteka.bulk.registry import find_action
+    from kartoteka.jobs.kinds import get_kind
+
+    assert get_kind("bulk") is not None
+    archive = find_action("archive")
+    assert archive is not None
+    assert archive.apply.__module__ == "kartoteka.clients.bulk_actions"
+    assert not (JOBS_DIR.parent / "bulk" / "actions.py").exists()

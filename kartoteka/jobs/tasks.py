@@ -1,11 +1,11 @@
-"""The background task behind large bulk actions (run by `manage.py db_worker`)."""
+"""The one background task: run a job (by `manage.py db_worker`), whatever its kind."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django_tasks import task
 
-from kartoteka.bulk.services import bulk_job_run
+from kartoteka.jobs.runner import job_execute
 
 
 def worker_connection_setup() -> None:
@@ -22,6 +22,6 @@ def worker_connection_setup() -> None:
 
 
 @task()
-def bulk_job(job_id: int) -> None:
+def job_task(job_id: int) -> None:
     worker_connection_setup()
-    bulk_job_run(job_id=job_id)
+    job_execute(job_id=job_id)

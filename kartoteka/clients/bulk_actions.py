@@ -1,4 +1,8 @@
-"""The built-in bulk actions (R7's first ones). Later modules register theirs the same way."""
+"""The clients app's bulk actions (archive, restore, delete, groups, labels, status).
+
+Discovered by the bulk app at start-up (BulkConfig.ready imports every app's `bulk_actions`);
+a later module adds its actions in its own `bulk_actions.py` the same way.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from kartoteka.bulk.registry import ARCHIVE, CLIENTS, BulkAction, BulkContext, BulkParam, Skip, register
-from kartoteka.clients import operations
-from kartoteka.clients.models import Client, ClientGroup, Label
+from kartoteka.clients import operations, selectors
+from kartoteka.clients.models import Client
+from kartoteka.core.actors import Actor
 
 ARCHIVED = Skip("archived", _("in the archive (restore it first)"), lambda p: Q(archived_at__isnull=False))
 
 
-def _groups() -> Iterable[tuple[Any, Any]]:
-    return list(ClientGroup.objects.order_by("name").values_list("id", "name"))
+def _groups(actor: Actor) -> Iterable[tuple[Any, Any]]:
+    return list(selectors.groups_all(actor=actor).values_list("id", "name"))
 
 
-def _labels() -> Iterable[tuple[Any, Any]]:
-    return list(Label.objects.order_by("name").values_list("id", "name"))
+def _labels(actor: Actor) -> Iterable[tuple[Any, Any]]:
+    return list(selectors.labels_all(actor=actor).values_list("id", "name"))
 
 
 def _members(field: str, param: str) -> Any:
@@ -195,7 +200,7 @@ register(
         permission="clients.change_client",
         lists=(CLIENTS,),
         event_type="clients.client.status_changed",
-        params=(BulkParam("status", _("Status"), lambda: Client.Status.choices),),
+        params=(BulkParam("status", _("Status"), lambda actor: Client.Status.choices),),
         skips=(ARCHIVED, Skip("same_status", _("already has this status"), lambda p: Q(status=p["status"]))),
         apply=lambda clients, ctx: operations.status_rows(
             clients, status=ctx.params["status"], actor=ctx.actor, now=ctx.now

@@ -14,7 +14,7 @@ def api_token_create(*, user: User, name: str = "") -> str:
     return secret
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def staff_user_create(
     *, username: str, password: str, role: str, first_name: str = "", last_name: str = "", email: str = ""
 ) -> User:

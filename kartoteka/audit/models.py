@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kartoteka.core.relations import ClientRelation, OnAnonymise, OnMerge
+from kartoteka.core.relations import ClientRelation, OnAnonymise, OnDelete, OnMerge
 
 
 class AuditEvent(models.Model):
@@ -29,7 +29,11 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)  # {"field": [old, new]}
     details = models.JSONField(default=dict, blank=True)  # counts, parameters, job id ...
 
-    client_relation = ClientRelation(OnMerge.KEEP_BASE, OnAnonymise.SCRUB, personal_fields=("changes",))
+    # The history stays with the id it was written for: a merge does not rewrite it, a
+    # permanent deletion leaves it as the record (who deleted the client, when).
+    client_relation = ClientRelation(
+        OnMerge.KEEP, OnAnonymise.SCRUB, personal_fields=("changes",), on_delete=OnDelete.LEAVE
+    )
 
     class Meta:
         verbose_name = _("audit event")
@@ -49,7 +53,7 @@ class AuditEventClient(models.Model):
         "clients.Client", on_delete=models.DO_NOTHING, db_constraint=False, related_name="bulk_audit_events"
     )
 
-    client_relation = ClientRelation(OnMerge.KEEP_BASE, OnAnonymise.KEEP)
+    client_relation = ClientRelation(OnMerge.KEEP, OnAnonymise.KEEP, on_delete=OnDelete.LEAVE)
 
     class Meta:
         constraints = [

@@ -234,7 +234,8 @@ def _execute(
     while True:
         bound = list(clients.filter(id__gt=after).order_by("id").values_list("id", flat=True)[chunk_size - 1 :][:1])
         chunk = clients.filter(id__gt=after, **({"id__lte": bound[0]} if bound else {}))
-        with transaction.atomic():
+        # Its own transaction in a job; part of bulk_run's one transaction when run at once.
+        with transaction.atomic(savepoint=False):
             event = _run_chunk(action, ctx, chunk, report, event, details)
         if not bound:
             break

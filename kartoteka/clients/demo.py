@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.pl import nip as stdnum_nip
 
+from kartoteka.clients import fields
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.clients.search import rebuild_index, search_text_for, sort_name_for
 from kartoteka.core.text import fold
@@ -110,10 +111,8 @@ ACTIVE_SHARE = 0.85
 SPAN = dt.timedelta(days=730)
 
 CLIENT_COLUMNS = (
-    "id", "first_name", "last_name", "company_name", "email", "phone", "website", "nip", "street", "city",
-    "postal_code", "country", "status", "source", "search_text", "sort_name", "created_at", "updated_at",
+    "id", *fields.EDITABLE, "status", "source", "search_text", "sort_name", "created_at", "updated_at",
 )  # fmt: skip
-SEARCHED = ("first_name", "last_name", "company_name", "email", "phone", "nip", "city")
 
 
 def _weighted(items: Sequence[Any], weights: Sequence[float]) -> list[Any]:
@@ -229,10 +228,10 @@ def generate(
         current.clients.append(
             (
                 client_id,
-                *(values[name] for name in CLIENT_COLUMNS[1:12]),
+                *(values[name] for name in fields.EDITABLE),
                 status,
                 rng.choice(_SOURCE_POOL),
-                search_text_for({name: values[name] for name in SEARCHED}),
+                search_text_for(values),
                 sort_name_for(values),
                 created,
                 created,

@@ -1,23 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kartoteka.clients.fields import CLIENT_FIELDS, ClientField
 from kartoteka.clients.models import ClientGroup, Label
 
 
 class ClientForm(forms.Form):
-    """Shape of the client form. Validation and normalisation are the service's (R1.2)."""
+    """Shape of the client form: the declared client fields (added below), groups and labels.
 
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
-    email = forms.CharField(label=_("E-mail"), max_length=254)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    website = forms.CharField(label=_("Website"), max_length=300, required=False)
-    nip = forms.CharField(label=_("NIP"), max_length=20, required=False)
-    street = forms.CharField(label=_("Street"), max_length=200, required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=12, required=False)
-    country = forms.CharField(label=_("Country"), max_length=2, initial="PL")
+    Validation and normalisation are the service's (R1.2).
+    """
+
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups"),
         queryset=ClientGroup.objects.order_by("name"),
@@ -31,6 +24,26 @@ class ClientForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     allow_duplicates = forms.BooleanField(label=_("Save anyway"), required=False, widget=forms.HiddenInput)
+
+    def client_fields(self) -> list[tuple[forms.BoundField, ClientField]]:
+        """The declared fields in order, for the template: (bound field, declaration)."""
+        return [(self[f.name], f) for f in CLIENT_FIELDS]
+
+
+def _form_field(field: ClientField) -> forms.CharField:
+    return forms.CharField(
+        label=field.label,
+        max_length=field.input_max_length or field.max_length,
+        required=field.required,
+        initial=field.default or None,
+    )
+
+
+# Declared fields first, in the declaration's order (what the form shows).
+ClientForm.base_fields = ClientForm.declared_fields = {
+    **{f.name: _form_field(f) for f in CLIENT_FIELDS},
+    **ClientForm.declared_fields,
+}
 
 
 class NoteForm(forms.Form):

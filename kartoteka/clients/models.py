@@ -5,8 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kartoteka.clients import fields
 from kartoteka.core.models import TimeStampedModel
-from kartoteka.core.relations import ClientRelation, OnAnonymise, OnMerge
+from kartoteka.core.relations import ClientRelation, OnAnonymise, OnDelete, OnMerge
 
 
 class ColouredSet(TimeStampedModel):
@@ -46,7 +47,7 @@ class Client(TimeStampedModel):
         IMPORT = "import", _("Import")
         API = "api", _("API")
 
-    # Personal data: every field below up to `country` is written only by clients.services.
+    # The editable fields (declared in clients.fields), written only by clients.services.
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
@@ -78,13 +79,10 @@ class Client(TimeStampedModel):
     sort_name = models.CharField(max_length=201, editable=False, default="")
 
     m2m_relations: ClassVar[dict[str, ClientRelation]] = {
-        "groups": ClientRelation(OnMerge.UNION, OnAnonymise.KEEP),
-        "labels": ClientRelation(OnMerge.UNION, OnAnonymise.KEEP),
+        "groups": ClientRelation(OnMerge.UNION, OnAnonymise.KEEP, on_delete=OnDelete.DELETE),
+        "labels": ClientRelation(OnMerge.UNION, OnAnonymise.KEEP, on_delete=OnDelete.DELETE),
     }
-    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = (
-        "first_name", "last_name", "company_name", "email", "phone", "website",
-        "nip", "street", "city", "postal_code", "search_text", "sort_name",
-    )  # fmt: skip
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = fields.PERSONAL
 
     class Meta:
         verbose_name = _("client")
@@ -141,7 +139,9 @@ class Note(TimeStampedModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     text = models.TextField(_("text"))
 
-    client_relation = ClientRelation(OnMerge.MOVE, OnAnonymise.DELETE, personal_fields=("text",))
+    client_relation = ClientRelation(
+        OnMerge.MOVE, OnAnonymise.DELETE, personal_fields=("text",), on_delete=OnDelete.DELETE
+    )
 
     class Meta:
         verbose_name = _("note")

@@ -7,13 +7,17 @@ client, the bulk actions for many) do that, inside their own transaction.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from kartoteka.clients.models import Client
 from kartoteka.core.actors import Actor
+from kartoteka.core.errors import ApplicationError
+from kartoteka.core.relations import OnDelete, client_relations
 
 
 def archive_rows(clients: QuerySet[Client], *, actor: Actor | None, now: dt.datetime) -> int:
@@ -58,31 +62,115 @@ def membership_remove_rows(clients: QuerySet[Client], *, field: str, target_id: 
     links = m2m.remote_field.through._base_manager.filter(
         **{f"{m2m.m2m_field_name()}__in": clients.values("id"), m2m.m2m_reverse_field_name(): target_id}
     )
-    return int(links._raw_delete(links.db))
+    return _delete_where(links)
+
+
+# --- permanent deletion ------------------------------------------------------------------
+
+MAX_DEPTH = 6  # rows of rows of ... a client; deeper means a cycle or a design to look at
+_ID_BATCH = 5000  # ids per statement: well under SQLite's limit of bound parameters
 
 
 def delete_rows(clients: QuerySet[Client]) -> int:
     """Delete the clients and everything that belongs to them; return how many clients went.
 
-    Walks the model's relations, so a model added later is not forgotten: rows that point to a
-    client by a real foreign key are deleted (depth first), SET_NULL ones are cleared, and rows
-    whose foreign key has no database constraint (the audit log) stay as the record.
+    Walks `client_relations()` and obeys each declaration: DELETE rows go (one statement per
+    relation, the deepest rows first), REFUSE rows stop the deletion with a message naming them,
+    LEAVE rows stay (the audit log outlives the client). Rows that belong to those rows follow
+    their foreign key's on_delete (CASCADE goes, SET_NULL is cleared, PROTECT refuses).
+    The ids are read first: the deletion of memberships must not change which clients the
+    selection (e.g. "in group X") means. Callers pass bounded sets (one client, a bulk chunk).
     """
-    return _purge(Client, clients)
+    ids = list(clients.values_list("id", flat=True))
+    for start in range(0, len(ids), _ID_BATCH):
+        _delete_clients(Client._base_manager.filter(id__in=ids[start : start + _ID_BATCH]))
+    return len(ids)
 
 
-def _purge(model: type[models.Model], rows: QuerySet[Any]) -> int:
-    ids = rows.values("pk")
+# A kind of rows below some parent rows: (model, its field pointing at the parent, policy, name).
+_Child = tuple[type[models.Model], str, Any, str]
+
+
+@dataclass
+class _Plan:
+    deletes: list[QuerySet[Any]] = field(default_factory=list)  # parents before children
+    clears: list[tuple[QuerySet[Any], str]] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)
+
+
+def _delete_clients(clients: QuerySet[Client]) -> None:
+    plan = _Plan(deletes=[clients])
+    level: list[tuple[list[_Child], QuerySet[Any]]] = [(_client_children(), clients)]
+    for _depth in range(MAX_DEPTH):
+        next_level = []
+        for children, parents in level:
+            for model, fk, policy, name in children:
+                rows = model._base_manager.filter(**{f"{fk}__in": parents.values("pk")})
+                if not _plan_step(plan, policy, rows, fk, name):
+                    continue
+                next_level.append((_model_children(model), rows))
+        if not next_level:
+            break
+        level = next_level
+    else:
+        raise RuntimeError(f"Rows belonging to a client nest deeper than {MAX_DEPTH} levels.")
+    if plan.blockers:
+        raise ApplicationError(
+            _("The client cannot be deleted while it has: %(what)s.") % {"what": ", ".join(plan.blockers)}
+        )
+    for rows, fk in plan.clears:
+        rows.update(**{fk: None})
+    for rows in reversed(plan.deletes):
+        _delete_where(rows)
+
+
+def _plan_step(plan: _Plan, policy: OnDelete | str, rows: QuerySet[Any], fk: str, name: str) -> bool:
+    """Add what `policy` does with `rows` to the plan; True when their own children must be walked."""
+    if policy == OnDelete.DELETE:
+        plan.deletes.append(rows)
+        return True
+    if policy == OnDelete.REFUSE:
+        if rows.exists():
+            plan.blockers.append(name)
+    elif policy == _SET_NULL:
+        plan.clears.append((rows, fk))
+    return False
+
+
+_SET_NULL = "set_null"  # only below the client's own relations, from a foreign key's on_delete
+
+
+def _client_children() -> list[_Child]:
+    return [(r.model, r.field, r.on_delete, r.name) for r in client_relations()]
+
+
+def _model_children(model: type[models.Model]) -> list[_Child]:
+    """The rows pointing at `model`'s rows (many-to-many links included), with Django's on_delete."""
+    children = []
     for rel in model._meta.get_fields(include_hidden=True):
-        # Many-to-many links are reached through the hidden foreign keys of their through tables.
         if not (rel.auto_created and not rel.concrete) or rel.many_to_many:
             continue
-        field: Any = rel.remote_field
-        if not field.db_constraint:
-            continue
-        dependents = rel.related_model._base_manager.filter(**{f"{field.name}__in": ids})  # type: ignore[union-attr]
-        if field.remote_field.on_delete is models.SET_NULL:
-            dependents.update(**{field.name: None})
-        else:
-            _purge(rel.related_model, dependents)  # type: ignore[arg-type]
-    return rows._raw_delete(rows.db)
+        fk: Any = rel.remote_field
+        related: Any = rel.related_model
+        on_delete = fk.remote_field.on_delete
+        if on_delete is models.CASCADE:
+            policy: Any = OnDelete.DELETE
+        elif on_delete is models.SET_NULL:
+            policy = _SET_NULL
+        elif on_delete is models.DO_NOTHING and not fk.db_constraint:
+            policy = OnDelete.LEAVE
+        else:  # PROTECT, RESTRICT, SET_DEFAULT, a constrained DO_NOTHING
+            policy = OnDelete.REFUSE
+        children.append((related, fk.name, policy, str(related._meta.verbose_name_plural)))
+    return children
+
+
+def _delete_where(rows: QuerySet[Any]) -> int:
+    """One DELETE of the rows of a filtered queryset, without loading them (no Collector)."""
+    model = rows.model
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    ids_sql, params = rows.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({ids_sql})", params)  # noqa: S608
+        return max(int(cursor.rowcount), 0)

@@ -11,6 +11,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from kartoteka.clients import fields
 from kartoteka.clients.models import Client, Note
 
 
@@ -68,10 +69,7 @@ class ClientListParams(Schema):
     count: bool = Field(False, description="Also return the number of matching clients.")
 
 
-CLIENT_INPUT_FIELDS = (
-    "first_name", "last_name", "company_name", "email", "phone", "website",
-    "nip", "street", "city", "postal_code", "country",
-)  # fmt: skip
+CLIENT_INPUT_FIELDS = fields.EDITABLE  # ClientIn's client fields (a test checks they match)
 
 
 class ClientIn(Schema):

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from kartoteka.clients import fields
 from kartoteka.core.filtering import Unindexed
 from kartoteka.core.text import fold
 
@@ -24,19 +25,15 @@ _TRIGRAM = 3
 
 
 def search_text_for(values: dict[str, Any]) -> str:
-    """The folded text that search matches, built from a client's field values."""
-    phone = str(values.get("phone") or "")
-    parts = [
-        values.get("first_name"),
-        values.get("last_name"),
-        values.get("company_name"),
-        values.get("email"),
-        phone.lstrip("+"),
-        _national_digits(phone),
-        values.get("nip"),
-        values.get("city"),
-    ]
-    return fold(" ".join(str(p) for p in parts if p))
+    """The folded text that search matches, built from a client's searchable field values."""
+    parts: list[str] = []
+    for name in fields.SEARCHABLE:
+        value = str(values.get(name) or "")
+        if name == "phone":  # found by "+48600…", "48600…" and the national "600…"
+            parts += [value.lstrip("+"), _national_digits(value)]
+        else:
+            parts.append(value)
+    return fold(" ".join(p for p in parts if p))
 
 
 def sort_name_for(values: dict[str, Any]) -> str:

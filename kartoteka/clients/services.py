@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kartoteka.audit.services import audit_record, field_changes
-from kartoteka.clients import operations
+from kartoteka.clients import fields, operations
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.clients.search import search_text_for, sort_name_for
 from kartoteka.clients.selectors import client_duplicates
@@ -20,11 +20,6 @@ from kartoteka.core.errors import ApplicationError, PermissionDenied, Validation
 from kartoteka.core.permissions import require_perm
 
 SetModel = type[ClientGroup] | type[Label]
-
-EDITABLE_FIELDS = (
-    "first_name", "last_name", "company_name", "email", "phone", "website",
-    "nip", "street", "city", "postal_code", "country",
-)  # fmt: skip
 
 
 class PossibleDuplicates(ApplicationError):
@@ -63,14 +58,14 @@ def _sets(model: type[ClientGroup] | type[Label], ids: Iterable[int], field: str
 
 
 def _snapshot(client: Client) -> dict[str, Any]:
-    values: dict[str, Any] = {name: getattr(client, name) for name in EDITABLE_FIELDS}
+    values: dict[str, Any] = {name: getattr(client, name) for name in fields.EDITABLE}
     # Names, not ids: the history shows what the sets were called at the time.
     values["groups"] = sorted(client.groups.values_list("name", flat=True)) if client.pk else []
     values["labels"] = sorted(client.labels.values_list("name", flat=True)) if client.pk else []
     return values
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def client_create(
     *,
     actor: Actor,
@@ -81,7 +76,7 @@ def client_create(
     allow_duplicates: bool = False,
 ) -> Client:
     require_perm(actor, "clients.add_client")
-    values = clean_client_fields({name: data.get(name, "") for name in EDITABLE_FIELDS})
+    values = clean_client_fields({name: data.get(name, "") for name in fields.EDITABLE})
     group_objs = _sets(ClientGroup, groups, "groups")
     label_objs = _sets(Label, labels, "labels")
     if not allow_duplicates:
@@ -102,7 +97,7 @@ def client_create(
     return client
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def client_update(
     *,
     actor: Actor,
@@ -116,7 +111,9 @@ def client_update(
     require_perm(actor, "clients.change_client")
     _refuse_if_archived(client)
     before = _snapshot(client)
-    values = clean_client_fields({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    values = clean_client_fields(
+        {k: v for k, v in data.items() if k in fields.EDITABLE}, stored_country=client.country
+    )
     group_objs = _sets(ClientGroup, groups, "groups") if groups is not None else None
     label_objs = _sets(Label, labels, "labels") if labels is not None else None
     if not allow_duplicates:
@@ -124,7 +121,7 @@ def client_update(
         _check_duplicates(changed_keys, exclude_id=client.pk, actor=actor)
     for name, value in values.items():
         setattr(client, name, value)
-    current = {n: getattr(client, n) for n in EDITABLE_FIELDS}
+    current = {n: getattr(client, n) for n in fields.EDITABLE}
     client.search_text = search_text_for(current)
     client.sort_name = sort_name_for(current)
     client.updated_by = user_of(actor)
@@ -144,7 +141,7 @@ def _refuse_if_archived(client: Client) -> None:
         raise ApplicationError(_("This client is in the archive. Restore it before changing it."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def client_set_status(*, actor: Actor, client: Client, status: str) -> Client:
     require_perm(actor, "clients.change_client")
     _refuse_if_archived(client)
@@ -174,7 +171,7 @@ def _clean_note_text(text: str) -> str:
     return text
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def note_create(*, actor: Actor, client: Client, text: str) -> Note:
     require_perm(actor, "clients.add_note")
     _refuse_if_archived(client)
@@ -189,7 +186,7 @@ def _require_note_owner(actor: Actor, note: Note) -> None:
         raise PermissionDenied(_("You can change only your own notes."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def note_update(*, actor: Actor, note: Note, text: str) -> Note:
     _require_note_owner(actor, note)
     note.text = _clean_note_text(text)
@@ -198,7 +195,7 @@ def note_update(*, actor: Actor, note: Note, text: str) -> Note:
     return note
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def note_delete(*, actor: Actor, note: Note) -> None:
     _require_note_owner(actor, note)
     client, note_id = note.client, note.pk
@@ -260,32 +257,32 @@ def _set_delete(model: SetModel, actor: Actor, obj: Any) -> None:
     obj.delete()  # the membership rows go with it; the clients stay
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def group_create(*, actor: Actor, data: dict[str, Any]) -> ClientGroup:
     return _set_create(ClientGroup, actor, data)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def group_update(*, actor: Actor, group: ClientGroup, data: dict[str, Any]) -> ClientGroup:
     return _set_update(ClientGroup, actor, group, data)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def group_delete(*, actor: Actor, group: ClientGroup) -> None:
     _set_delete(ClientGroup, actor, group)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def label_create(*, actor: Actor, data: dict[str, Any]) -> Label:
     return _set_create(Label, actor, data)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def label_update(*, actor: Actor, label: Label, data: dict[str, Any]) -> Label:
     return _set_update(Label, actor, label, data)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def label_delete(*, actor: Actor, label: Label) -> None:
     _set_delete(Label, actor, label)
 
@@ -298,7 +295,7 @@ def _one(client: Client) -> Any:
     return Client.objects.filter(pk=client.pk)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def client_archive(*, actor: Actor, client: Client) -> Client:
     """Move to the archive: INACTIVE, off the client list, its portal users can no longer log in."""
     require_perm(actor, "clients.archive_client")
@@ -307,7 +304,7 @@ def client_archive(*, actor: Actor, client: Client) -> Client:
     return _archive_state_change(actor, client, operations.archive_rows, "clients.client.archived")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def client_restore(*, actor: Actor, client: Client) -> Client:
     """Bring an archived client back to the list, ACTIVE again; nothing else about it changes."""
     require_perm(actor, "clients.archive_client")
@@ -325,7 +322,7 @@ def _archive_state_change(actor: Actor, client: Client, rows_change: Callable[..
     return client
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def client_delete(*, actor: Actor, client: Client) -> None:
     """Delete an archived client for good, with everything that belongs to it (the audit log stays)."""
     require_perm(actor, "clients.delete_client")

@@ -13,6 +13,8 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.pl import nip as stdnum_nip
 
+from kartoteka.clients import fields
+
 DEFAULT_REGION = "PL"
 _POSTAL_CODE_PL = re.compile(r"^\d{2}-\d{3}$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -121,19 +123,15 @@ def _required_text(value: str) -> str:
     return value
 
 
-_TEXT_LIMITS = {
-    "first_name": 100, "last_name": 100, "company_name": 200, "street": 200, "city": 100,
-}  # fmt: skip
-
-
-def clean_client_fields(data: dict[str, Any]) -> dict[str, Any]:
+def clean_client_fields(data: dict[str, Any], *, stored_country: str = DEFAULT_REGION) -> dict[str, Any]:
     """Validate and normalise the client fields present in `data`.
 
+    A postal code follows the country in `data`, or the client's `stored_country` when the
+    change leaves the country alone (a German client's postal code is not checked as Polish).
     Returns the normalised values; raises one ValidationError with a message per bad field.
     """
-    country = normalise_country(str(data.get("country") or "PL")) if "country" in data else "PL"
+    country = normalise_country(str(data.get("country") or "PL")) if "country" in data else stored_country
     cleaners: dict[str, Callable[[str], str]] = {
-        "first_name": _required_text,
         "email": normalise_email,
         "phone": normalise_phone,
         "nip": normalise_nip,
@@ -143,18 +141,20 @@ def clean_client_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[ValidationError]] = {}
-    for field, raw in data.items():
+    for name, raw in data.items():
         value = "" if raw is None else str(raw)
+        declared = fields.BY_NAME.get(name)
         try:
-            if field in cleaners:
-                cleaned[field] = cleaners[field](value)
+            if name in cleaners:
+                cleaned[name] = cleaners[name](value)
             else:
-                cleaned[field] = value.strip()
-            limit = _TEXT_LIMITS.get(field)
-            if limit and len(cleaned[field]) > limit:
-                raise ValidationError(_("Use at most %(limit)d characters.") % {"limit": limit}, code="max_length")
+                cleaned[name] = _required_text(value) if declared and declared.required else value.strip()
+            if declared and len(cleaned[name]) > declared.max_length:
+                raise ValidationError(
+                    _("Use at most %(limit)d characters.") % {"limit": declared.max_length}, code="max_length"
+                )
         except ValidationError as exc:
-            errors[field] = [exc]
+            errors[name] = [exc]
     if errors:
         raise ValidationError(errors)
     return cleaned

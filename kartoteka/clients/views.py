@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kartoteka.audit.selectors import client_history
-from kartoteka.clients import selectors, services
+from kartoteka.clients import fields, selectors, services
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.forms import ClientForm, ColouredSetForm, NoteForm
 from kartoteka.clients.models import Client
@@ -232,7 +232,7 @@ def client_create_view(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_edit_view(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = _client_or_404(request, client_id)
-    initial = {name: getattr(client, name) for name in services.EDITABLE_FIELDS}
+    initial = {name: getattr(client, name) for name in fields.EDITABLE}
     initial["phone"] = client.phone_display
     initial["groups"] = list(client.groups.all())
     initial["labels"] = list(client.labels.all())

@@ -232,7 +232,7 @@ def jobs_resume_stale(*, now: dt.datetime | None = None) -> dict[str, int]:
     counts = {"resumed": 0, "failed": 0, "cancelled": 0}
     for job in stale.only("pk", "attempts", "heartbeat_at", "cancel_requested", "kind", "action"):
         same = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, heartbeat_at=job.heartbeat_at)
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             if job.cancel_requested:
                 moved = same.update(status=Job.Status.CANCELLED, finished_at=now)
                 outcome = "cancelled"

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 
+from kartoteka.clients.fields import label_of
 from kartoteka.clients.models import Client
 from kartoteka.clients.validation import format_phone
 
@@ -13,6 +14,9 @@ register = template.Library()
 
 @register.filter
 def client_field_label(name: str) -> str:
+    declared = label_of(name)
+    if declared:
+        return declared
     try:
         field = Client._meta.get_field(name)
     except FieldDoesNotExist:

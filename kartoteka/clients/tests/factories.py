@@ -1,10 +1,9 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from kartoteka.clients import fields
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.clients.search import search_text_for, sort_name_for
-
-SEARCHED = ("first_name", "last_name", "company_name", "email", "phone", "nip", "city")
 
 
 class ClientFactory(DjangoModelFactory):
@@ -18,7 +17,9 @@ class ClientFactory(DjangoModelFactory):
     last_name = "Kowalski"
     email = factory.Sequence(lambda n: f"jan{n}@example.pl")
     city = "Warszawa"
-    search_text = factory.LazyAttribute(lambda o: search_text_for({name: getattr(o, name, "") for name in SEARCHED}))
+    search_text = factory.LazyAttribute(
+        lambda o: search_text_for({name: getattr(o, name, "") for name in fields.SEARCHABLE})
+    )
     sort_name = factory.LazyAttribute(lambda o: sort_name_for({"last_name": o.last_name, "first_name": o.first_name}))
 
     @factory.post_generation

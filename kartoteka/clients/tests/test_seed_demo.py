@@ -6,17 +6,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kartoteka.clients import fields
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.clients.search import search_text_for
-from kartoteka.clients.tests.factories import SEARCHED, ClientFactory
+from kartoteka.clients.tests.factories import ClientFactory
 from kartoteka.clients.validation import clean_client_fields
 from kartoteka.core.text import fold
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ("first_name", "last_name", "company_name", "email", "phone", "website", "nip", "street", "city",
-          "postal_code", "country")  # fmt: skip
+FIELDS = fields.EDITABLE
 
 
 def found(q: str) -> set[int]:
@@ -30,7 +30,7 @@ def test_demo_data_is_stored_exactly_as_the_services_would_store_it():
     for client in clients:
         values = {name: getattr(client, name) for name in FIELDS}
         assert clean_client_fields(values) == values
-        assert client.search_text == search_text_for({name: values[name] for name in SEARCHED})
+        assert client.search_text == search_text_for({name: values[name] for name in fields.SEARCHABLE})
 
 
 def test_demo_data_has_groups_labels_notes_and_a_realistic_mix():
@@ -87,7 +87,7 @@ def test_bulk_clients_are_created_and_searchable(existing):
     new = list(Client.objects.order_by("-id")[:500])
     assert Client.objects.count() == existing + 500
     for client in new:
-        assert client.search_text == search_text_for({name: getattr(client, name) for name in SEARCHED})
+        assert client.search_text == search_text_for({name: getattr(client, name) for name in fields.SEARCHABLE})
     for client in new[:20]:
         assert client.id in found(client.email)
         assert client.id in found(fold(f"{client.first_name} {client.last_name}"))

@@ -170,3 +170,12 @@ def test_notes_of_an_archived_client_are_read_only(employee):
         services.note_create(actor=employee, client=client, text="x")
     with pytest.raises(ApplicationError):
         services.note_update(actor=employee, note=note, text="y")
+
+
+def test_a_partial_change_of_a_german_clients_postal_code_follows_the_stored_country(employee):
+    client = ClientFactory(country="DE", postal_code="10115", city="Berlin")
+    services.client_update(actor=employee, client=client, data={"postal_code": "80331"})
+    client.refresh_from_db()
+    assert client.postal_code == "80331"  # not refused as a bad Polish NN-NNN code
+    with pytest.raises(ValidationError):  # a change to Poland in the same request checks it as Polish
+        services.client_update(actor=employee, client=client, data={"country": "PL", "postal_code": "80331x"})

@@ -111,9 +111,7 @@ def client_update(
     require_perm(actor, "clients.change_client")
     _refuse_if_archived(client)
     before = _snapshot(client)
-    values = clean_client_fields(
-        {k: v for k, v in data.items() if k in fields.EDITABLE}, stored_country=client.country
-    )
+    values = clean_client_fields({k: v for k, v in data.items() if k in fields.EDITABLE}, stored_country=client.country)
     group_objs = _sets(ClientGroup, groups, "groups") if groups is not None else None
     label_objs = _sets(Label, labels, "labels") if labels is not None else None
     if not allow_duplicates:

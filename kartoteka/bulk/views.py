@@ -25,6 +25,7 @@ from kartoteka.clients import services as client_services
 from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import ClientSelection
 from kartoteka.core.errors import ApplicationError, NotFound, ValidationError
+from kartoteka.core.permissions import require_perm
 from kartoteka.core.views import AuthedRequest, render_htmx
 
 
@@ -148,6 +149,7 @@ def _archive_move(
     request: AuthedRequest, client_id: int, kind: str, service: Any, back: str, done: str
 ) -> HttpResponse:
     """GET: the confirmation dialog; POST: move the client into or out of the archive, then go back."""
+    require_perm(request.user, "clients.archive_client")  # no dialog for an action the user may not do
     client = _client(request, client_id)
     if request.method == "GET":
         return _dialog(request, kind, client)
@@ -162,6 +164,7 @@ def _archive_move(
 
 @require_http_methods(["GET", "POST"])
 def client_delete_view(request: AuthedRequest, client_id: int) -> HttpResponse:
+    require_perm(request.user, "clients.delete_client")
     client = _client(request, client_id)
     if request.method == "GET":
         return _dialog(request, "delete", client)

@@ -184,6 +184,11 @@ def _require_note_owner(actor: Actor, note: Note) -> None:
         raise PermissionDenied(_("You can change only your own notes."))
 
 
+def note_check_change(*, actor: Actor, note: Note) -> None:
+    """Raise unless the actor may edit or delete the note (asked before showing its form)."""
+    _require_note_owner(actor, note)
+
+
 @transaction.atomic(durable=True)
 def note_update(*, actor: Actor, note: Note, text: str) -> Note:
     _require_note_owner(actor, note)

@@ -24,6 +24,7 @@ from kartoteka.clients.models import Client
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.listing import Column, chip_links, column_headers
 from kartoteka.core.pagination import InvalidCursor
+from kartoteka.core.permissions import require_perm
 from kartoteka.core.tabs import render_client_tab
 from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
 
@@ -220,6 +221,7 @@ def _save_client(request: AuthedRequest, form: ClientForm, client: Client | None
 
 @require_http_methods(["GET", "POST"])
 def client_create_view(request: AuthedRequest) -> HttpResponse:
+    require_perm(request.user, "clients.add_client")  # no form for someone who may not save it
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         client = _save_client(request, form, None)
@@ -231,6 +233,7 @@ def client_create_view(request: AuthedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def client_edit_view(request: AuthedRequest, client_id: int) -> HttpResponse:
+    require_perm(request.user, "clients.change_client")
     client = _client_or_404(request, client_id)
     initial = {name: getattr(client, name) for name in fields.EDITABLE}
     initial["phone"] = client.phone_display
@@ -280,6 +283,11 @@ def note_create_view(request: AuthedRequest, client_id: int) -> HttpResponse:
 def note_edit_view(request: AuthedRequest, client_id: int, note_id: int) -> HttpResponse:
     client = _client_or_404(request, client_id)
     note = _note_or_404(request, client, note_id)
+    try:
+        services.note_check_change(actor=request.user, note=note)  # no form for another's note
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("clients:notes", client_id=client.pk)
     form = NoteForm(request.POST or None, initial={"text": note.text})
     if request.method == "POST" and form.is_valid():
         try:
@@ -314,6 +322,8 @@ _SET_KINDS: dict[str, dict[str, Any]] = {
     "labels": {"all": selectors.labels_all, "get": selectors.label_get, "create": services.label_create,
                "update": services.label_update, "delete": services.label_delete, "title": gettext_lazy("Labels")},
 }  # fmt: skip
+_SET_CHANGE_PERMS = {"groups": "clients.change_clientgroup", "labels": "clients.change_label"}
+_SET_ADD_PERMS = {"groups": "clients.add_clientgroup", "labels": "clients.add_label"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -329,12 +339,16 @@ def set_list_view(request: AuthedRequest, kind: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
     items = spec["all"](actor=request.user)
-    return render(request, "clients/sets.html", {"kind": kind, "title": spec["title"], "items": items, "form": form})
+    context = {"kind": kind, "title": spec["title"], "items": items, "form": form}
+    context["can_add"] = request.user.has_perm(_SET_ADD_PERMS[kind])
+    context["can_change"] = request.user.has_perm(_SET_CHANGE_PERMS[kind])
+    return render(request, "clients/sets.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def set_edit_view(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     spec = _SET_KINDS[kind]
+    require_perm(request.user, _SET_CHANGE_PERMS[kind])  # the edit page is for those who may edit
     try:
         obj = spec["get"](actor=request.user, **{f"{kind[:-1]}_id": pk})
     except NotFound as exc:

@@ -1,0 +1,341 @@
+"""Every route of the URL conf × every role × its methods: who gets in, who is refused, no 500s.
+
+The routes are read from the URL conf, so a new one is checked without anyone remembering to:
+a route missing from RULES fails `test_every_route_has_a_rule`. Each rule says, per method, the
+lowest role that may use it (roles are ordered: outsider < employee < manager < administrator);
+a method a rule does not name must answer 405. The expected outcome for a role follows:
+
+- anonymous: the web redirects to the login page, the API answers 401 (PUBLIC routes let them in);
+- a role at or above the level: let in (not 401/403/404/405, never a redirect to the login page);
+- a role below it: 403, or 404 where the object is outside the role's scope;
+- never a 5xx for anyone.
+
+Requests carry valid input, so that a refusal can only come from the permission check (an
+invalid body would make the API answer 422 before it looks at the user).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+
+from kartoteka.accounts.models import User
+from kartoteka.accounts.services import api_token_create
+from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
+from kartoteka.jobs.models import Job
+
+ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR = "anonymous", "outsider", "employee", "manager", "administrator"
+ROLES = (ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR)
+RANK = {OUTSIDER: 0, EMPLOYEE: 1, MANAGER: 2, ADMINISTRATOR: 3}
+PUBLIC = "public"  # anyone, logged in or not
+USER = OUTSIDER  # any logged-in account, even one without a role
+STAFF_SITE = "staff-site"  # Django's admin: our roles are not staff, so it sends everyone to a login page
+MISSING = "missing"  # 404 for everyone
+
+WEB_METHODS = ("GET", "POST")
+API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass
+class Objects:
+    """What the URLs point at: made fresh for every case, so one case's POST can't spoil another."""
+
+    author: User
+    client: Any
+    archived: Any
+    note: Any
+    group: Any
+    label: Any
+    job: Job
+
+
+@dataclass(frozen=True)
+class Rule:
+    levels: dict[str, str]  # method -> the lowest role allowed (or PUBLIC / STAFF_SITE)
+    data: Callable[[Objects], dict[str, Any]] | dict[str, Any] = field(default_factory=dict)
+    archived: bool = False  # client_id points at the archived client
+    deny: tuple[int, ...] = (403, 404)
+
+
+def web(get: str | None = None, post: str | None = None, **kwargs: Any) -> Rule:
+    levels = {m: lvl for m, lvl in (("GET", get), ("POST", post)) if lvl is not None}
+    return Rule(levels, **kwargs)
+
+
+def api(**methods_and_options: Any) -> Rule:
+    levels = {m: methods_and_options.pop(m) for m in API_METHODS if m in methods_and_options}
+    return Rule(levels, **methods_and_options)
+
+
+CLIENT_FORM = {"first_name": "Anna", "last_name": "Nowak", "email": "anna.nowak@example.pl", "country": "PL"}
+COLOURED = {"name": "Nowa nazwa", "color": "#123456"}
+
+
+def _bulk(o: Objects) -> dict[str, Any]:
+    return {"ids": [o.client.pk], "mode": "ids", "list": "clients"}
+
+
+def _bulk_api(o: Objects, archived: bool = False) -> dict[str, Any]:
+    return {"ids": [(o.archived if archived else o.client).pk]}
+
+
+RULES: dict[str, Rule] = {
+    # --- the web UI ----------------------------------------------------------------------
+    "": web(get=USER, post=USER),  # the root redirects to the client list
+    "accounts:login": web(get=PUBLIC, post=PUBLIC),
+    "accounts:logout": web(post=USER),
+    "set_language": web(get=PUBLIC, post=PUBLIC, data={"language": "en"}),
+    "clients:list": web(get=EMPLOYEE),
+    "clients:count": web(get=EMPLOYEE),
+    "clients:archive": web(get=EMPLOYEE),
+    "clients:create": web(get=EMPLOYEE, post=EMPLOYEE, data=CLIENT_FORM),
+    "clients:detail": web(get=EMPLOYEE),
+    "clients:edit": web(get=EMPLOYEE, post=EMPLOYEE, data=CLIENT_FORM),
+    "clients:status": web(post=EMPLOYEE, data={"status": "inactive"}),
+    "clients:notes": web(get=EMPLOYEE),
+    "clients:note_create": web(post=EMPLOYEE, data={"text": "Nowa notatka"}),
+    # The note is someone else's: its author or a manager (moderate_note) may change it.
+    "clients:note_edit": web(get=MANAGER, post=MANAGER, data={"text": "Zmieniona"}),
+    "clients:note_delete": web(post=MANAGER),
+    "clients:history": web(get=EMPLOYEE),
+    "clients:group_quick_create": web(post=EMPLOYEE, data={"new_group_name": "Szybka", "new_group_color": "#123456"}),
+    "clients:sets": web(get=EMPLOYEE, post=EMPLOYEE, data=COLOURED),  # kind=groups: employees add groups
+    "clients:set_edit": web(get=MANAGER, post=MANAGER, data=COLOURED),
+    "bulk:run": web(post=MANAGER, data=_bulk),  # name=archive
+    "bulk:client_archive": web(get=MANAGER, post=MANAGER),
+    "bulk:client_restore": web(get=MANAGER, post=MANAGER, archived=True),
+    "bulk:client_delete": web(get=ADMINISTRATOR, post=ADMINISTRATOR, archived=True, data={"confirm_count": "1"}),
+    "bulk:client_mail": web(get=EMPLOYEE, archived=True),
+    # The job was started by someone else: only those who see every job (administrators) find it.
+    "jobs:detail": web(get=ADMINISTRATOR, deny=(404,)),
+    # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
+    # ninja's root answers 404 to everyone; the schema and the docs page answer any method (read-only).
+    "api/": api(**dict.fromkeys(API_METHODS, MISSING)),
+    "api/openapi.json": api(**dict.fromkeys(API_METHODS, PUBLIC)),
+    "api/docs": api(**dict.fromkeys(API_METHODS, PUBLIC)),
+    "^api/(?P<path>.*)$": api(**dict.fromkeys(API_METHODS, MISSING)),  # unknown endpoints: JSON 404
+    "api/clients": api(GET=EMPLOYEE, POST=EMPLOYEE, data={"first_name": "Ala", "email": "ala.api@example.pl"}),
+    # PATCH/PUT of the archived client are refused by the archive rule (409) after the permission check.
+    "api/clients/<client_id>": api(
+        GET=EMPLOYEE, PATCH=EMPLOYEE, PUT=EMPLOYEE, DELETE=ADMINISTRATOR, archived=True, data={"city": "Kraków"}
+    ),
+    "api/clients/<client_id>/status": api(POST=EMPLOYEE, data={"status": "inactive"}),
+    "api/clients/<client_id>/notes": api(GET=EMPLOYEE, POST=EMPLOYEE, data={"text": "Z API"}),
+    "api/clients/<client_id>/notes/<note_id>": api(PATCH=MANAGER, DELETE=MANAGER, data={"text": "Zmieniona"}),
+    "api/groups": api(GET=EMPLOYEE, POST=EMPLOYEE, data=COLOURED),
+    "api/groups/<pk>": api(GET=EMPLOYEE, PATCH=MANAGER, DELETE=MANAGER, data=COLOURED),
+    "api/labels": api(GET=EMPLOYEE, POST=MANAGER, data=COLOURED),
+    "api/labels/<pk>": api(GET=EMPLOYEE, PATCH=MANAGER, DELETE=MANAGER, data=COLOURED),
+    "api/clients/bulk/archive": api(POST=MANAGER, data=_bulk_api),
+    "api/clients/bulk/restore": api(POST=MANAGER, data=lambda o: _bulk_api(o, archived=True)),
+    "api/clients/bulk/delete": api(
+        POST=ADMINISTRATOR, data=lambda o: {**_bulk_api(o, archived=True), "confirm_count": 1}
+    ),
+    "api/clients/bulk/group_add": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "group": o.group.pk}),
+    "api/clients/bulk/group_remove": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "group": o.group.pk}),
+    "api/clients/bulk/label_add": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "label": o.label.pk}),
+    "api/clients/bulk/label_remove": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "label": o.label.pk}),
+    "api/clients/bulk/set_status": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "status": "inactive"}),
+    "api/clients/<client_id>/archive": api(POST=MANAGER),
+    "api/clients/<client_id>/restore": api(POST=MANAGER, archived=True),
+    "api/archive": api(GET=EMPLOYEE),
+    "api/jobs/<job_id>": api(GET=ADMINISTRATOR, deny=(404,)),
+    # --- Django's admin site (for staff accounts; none of the roles is staff) -------------
+    "admin:*": web(get=STAFF_SITE, post=STAFF_SITE),
+    "admin:login": web(get=PUBLIC, post=PUBLIC),
+}
+
+
+# --- walking the URL conf ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # the full pattern, as Django's resolver reports it
+    name: str | None
+    key: str  # the RULES key
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith(("api/", "^api/"))
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith("admin/")
+
+    def __str__(self) -> str:
+        return self.key if self.key == self.route else f"{self.key} ({self.route})"
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str | None]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield prefix + str(pattern.pattern), name
+
+
+def all_routes() -> list[Route]:
+    routes: dict[str, Route] = {}
+    for route, name in _walk(get_resolver().url_patterns):
+        if route in routes:  # ninja: one pattern per operation of the same path
+            continue
+        if route.startswith("admin/"):
+            key = name if name in RULES else "admin:*"
+        elif route.startswith(("api/", "^api/")):
+            key = route
+        else:
+            key = name if name is not None else route
+        routes[route] = Route(route, name, key)
+    return list(routes.values())
+
+
+def _url(route: str, values: dict[str, str]) -> str:
+    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], route)
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], url)
+    return "/" + url.replace("^", "").replace("$", "")
+
+
+def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
+    if o is None:
+        return {"object_id": "1", "content_type_id": "1", "app_label": "auth", "url": "no-such-page"}
+    client = o.archived if rule.archived else o.client
+    return {
+        "client_id": str(client.pk), "note_id": str(o.note.pk), "job_id": str(o.job.pk), "pk": str(o.group.pk),
+        "kind": "groups", "name": "archive", "path": "no-such-endpoint",
+    }  # fmt: skip
+
+
+ROUTES = all_routes()
+
+
+def _cases() -> Iterator[Any]:
+    for route in ROUTES:
+        rule = RULES.get(route.key)
+        if rule is None:
+            continue  # test_every_route_has_a_rule names it
+        methods = API_METHODS if route.is_api else WEB_METHODS
+        for method in methods:
+            # A method no API operation of the path has is refused (405) before anyone is asked
+            # who they are: two roles show it.
+            undeclared_extra = method not in WEB_METHODS and method not in rule.levels
+            for role in (ANONYMOUS, EMPLOYEE) if undeclared_extra else ROLES:
+                yield pytest.param(route, method, role, id=f"{route.key}-{method}-{role}")
+
+
+def test_every_route_has_a_rule():
+    missing = [str(route) for route in ROUTES if route.key not in RULES]
+    assert not missing, f"Routes without a permission rule in {__name__}.RULES: {missing}"
+
+
+def test_every_rule_has_a_route():
+    keys = {route.key for route in ROUTES}
+    assert not set(RULES) - keys, f"Rules for routes that no longer exist: {sorted(set(RULES) - keys)}"
+
+
+# --- the cases ---------------------------------------------------------------------------
+
+
+def _user(username: str, role: str | None) -> User:
+    user = User.objects.create_user(username=username, password=None)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def objects(db) -> Objects:
+    author = _user("author", None)
+    group, label = ClientGroupFactory(), LabelFactory()
+    client = ClientFactory(groups=[group], labels=[label])
+    return Objects(
+        author=author,
+        client=client,
+        archived=ClientFactory(status="inactive", archived_at=timezone.now()),
+        note=NoteFactory(client=client, author=author),
+        group=group,
+        label=label,
+        job=Job.objects.create(started_by=author, action="archive", total=1),
+    )
+
+
+def _http_client(route: Route, role: str) -> HttpClient:
+    if role == ANONYMOUS:
+        return HttpClient()
+    user = _user(f"{role}-user", None if role == OUTSIDER else role)
+    if route.is_api:
+        return HttpClient(headers={"Authorization": f"Bearer {api_token_create(user=user)}"})
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+def _request(http: HttpClient, route: Route, method: str, url: str, data: dict[str, Any]) -> Any:
+    if route.is_api:
+        body = json.dumps(data) if method in ("POST", "PUT", "PATCH") else None
+        return http.generic(method, url, body or "", content_type="application/json")
+    if method == "POST":
+        return http.post(url, data)
+    return http.get(url)
+
+
+def _expected(rule: Rule, route: Route, method: str, role: str) -> str:
+    level = rule.levels.get(method)
+    if level is None:
+        return "login" if role == ANONYMOUS and not route.is_api else "405"
+    if level in (PUBLIC, STAFF_SITE, MISSING):
+        return level
+    if role == ANONYMOUS:
+        return "login"
+    return "allow" if RANK[role] >= RANK[level] else "deny"
+
+
+def _is_login_redirect(response: Any, login_path: str = "/accounts/login/") -> bool:
+    """Sent to log in first (logging out also lands on the login page, but without `next`)."""
+    return response.status_code == 302 and str(response["Location"]).startswith(f"{login_path}?next=")
+
+
+@pytest.mark.parametrize(("route", "method", "role"), list(_cases()))
+def test_permission_matrix(db, request, settings, route, method, role):
+    settings.LANGUAGE_CODE = "en"
+    rule = RULES[route.key]
+    objects = None if route.is_admin else request.getfixturevalue("objects")  # the admin needs none
+    url = _url(route.route, _values(rule, objects))
+    assert resolve(url).route.replace("^", "") == route.route.replace("^", ""), f"{url} does not reach {route}"
+    data = rule.data if not callable(rule.data) else rule.data(objects) if objects else {}
+    response = _request(_http_client(route, role), route, method, url, data)
+    status = response.status_code
+    expected = _expected(rule, route, method, role)
+    where = f"{method} {url} as {role}: {status}, expected {expected}"
+
+    assert status < 500, where
+    if expected == "login":
+        if route.is_api:
+            assert status == 401, where
+        else:
+            assert _is_login_redirect(response), where
+    elif expected == "405":
+        assert status in ((401, 405) if role == ANONYMOUS and route.is_api else (405,)), where
+    elif expected == "deny":
+        assert status in rule.deny, where
+    elif expected == MISSING:
+        assert status == 404, where
+    elif expected == STAFF_SITE:
+        # to a login page, or (logging out of a site one never entered) back to the admin's index
+        sent_away = status == 302 and response["Location"].startswith(("/admin/", "/accounts/login/?next="))
+        assert sent_away or status in (403, 404, 405), where
+    else:  # "allow" or PUBLIC
+        assert status not in (401, 403, 404, 405), where
+        assert not _is_login_redirect(response), where

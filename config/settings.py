@@ -143,6 +143,20 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The client's address, also behind a proxy (X-Forwarded-For, trusted only from our proxies) ...
+AXES_CLIENT_IP_CALLABLE = "kartoteka.accounts.throttle.client_ip"
+# ... and a limit for one address across all user names (an office may share one address).
+AXES_HANDLER = "kartoteka.accounts.throttle.AddressAwareHandler"
+KARTOTEKA_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+
+# Forgotten passwords: a link by e-mail, valid for an hour, requests limited per address and e-mail.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+KARTOTEKA_PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=10)
+KARTOTEKA_PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+KARTOTEKA_PASSWORD_RESET_WINDOW = 60 * 60  # seconds
+
+# The throttles count in the cache; files under var/ are shared by every worker process.
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "pl"
@@ -196,7 +210,11 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("BEHIND_PROXY", default=HTTPS):  # trust X-Forwarded-Proto only from a TLS proxy in front
+# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the
+# X-Forwarded-For entry that the nearest of PROXY_COUNT proxies added (kartoteka.accounts.throttle).
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=HTTPS)
+PROXY_COUNT = env.int("PROXY_COUNT", default=1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {

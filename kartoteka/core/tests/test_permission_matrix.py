@@ -93,6 +93,12 @@ RULES: dict[str, Rule] = {
     "": web(get=USER, post=USER),  # the root redirects to the client list
     "accounts:login": web(get=PUBLIC, post=PUBLIC),
     "accounts:logout": web(post=USER),
+    "accounts:password_change": web(get=USER, post=USER),  # anyone logged in changes their own
+    "accounts:password_change_done": web(get=USER),
+    "accounts:password_reset": web(get=PUBLIC, post=PUBLIC, data={"email": "nobody@example.pl"}),
+    "accounts:password_reset_done": web(get=PUBLIC),
+    "accounts:password_reset_confirm": web(get=PUBLIC, post=PUBLIC),  # a wrong token: "link not valid"
+    "accounts:password_reset_complete": web(get=PUBLIC),
     "set_language": web(get=PUBLIC, post=PUBLIC, data={"language": "en"}),
     "clients:list": web(get=EMPLOYEE),
     "clients:count": web(get=EMPLOYEE),
@@ -214,7 +220,7 @@ def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
     client = o.archived if rule.archived else o.client
     return {
         "client_id": str(client.pk), "note_id": str(o.note.pk), "job_id": str(o.job.pk), "pk": str(o.group.pk),
-        "kind": "groups", "name": "archive", "path": "no-such-endpoint",
+        "kind": "groups", "name": "archive", "path": "no-such-endpoint", "uidb64": "MQ", "token": "wrong-token",
     }  # fmt: skip
 
 
@@ -294,7 +300,8 @@ def _request(http: HttpClient, route: Route, method: str, url: str, data: dict[s
 def _expected(rule: Rule, route: Route, method: str, role: str) -> str:
     level = rule.levels.get(method)
     if level is None:
-        return "login" if role == ANONYMOUS and not route.is_api else "405"
+        public = PUBLIC in rule.levels.values()
+        return "login" if role == ANONYMOUS and not route.is_api and not public else "405"
     if level in (PUBLIC, STAFF_SITE, MISSING):
         return level
     if role == ANONYMOUS:

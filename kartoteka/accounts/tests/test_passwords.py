@@ -1,0 +1,151 @@
+"""Staff change their password, or reset a forgotten one by e-mail: a real SMTP server receives it."""
+
+import email
+import re
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.urls import reverse
+
+from kartoteka.accounts.models import User
+
+NEW_PASSWORD = "Nowe-haslo-2026!"
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def inbox(settings):
+    """An SMTP server on loopback, and Django's SMTP backend pointed at it."""
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def staff(employee):
+    employee.email = "employee1@example.pl"
+    employee.save(update_fields=["email"])
+    return employee
+
+
+def _body(message) -> str:
+    part = (
+        message.get_payload(decode=True)
+        if not message.is_multipart()
+        else message.get_payload(0).get_payload(decode=True)
+    )
+    return str(part.decode())
+
+
+def _without_csrf(page: str) -> str:
+    return re.sub(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', r"\1", page)
+
+
+def _ask_for_reset(client, address):
+    return client.post(reverse("accounts:password_reset"), {"email": address})
+
+
+def test_forgotten_password_is_reset_through_the_link_in_a_real_email(client, staff, inbox):
+    response = _ask_for_reset(client, "Employee1@Example.pl")
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:password_reset_done")
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["To"] == "employee1@example.pl"
+    assert "new password" in message["Subject"]
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", _body(message))
+    assert link is not None
+
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.context["validlink"]
+    set_url = form_page.redirect_chain[-1][0]
+    done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done.url == reverse("accounts:password_reset_complete")
+
+    logged_in = client.post(reverse("accounts:login"), {"username": "employee1", "password": NEW_PASSWORD})
+    assert logged_in.url == reverse("clients:list")
+    client.post(reverse("accounts:logout"))
+    reused = client.get(link.group(1), follow=True)
+    assert not reused.context["validlink"]  # the link works once
+
+
+def test_unknown_address_gets_the_same_answer_and_no_mail(client, staff, inbox):
+    known = _ask_for_reset(client, "employee1@example.pl")
+    unknown = _ask_for_reset(client, "nobody@example.pl")
+    assert (unknown.status_code, unknown.url) == (known.status_code, known.url)
+    page_known = _without_csrf(client.get(known.url).content.decode())
+    page_unknown = _without_csrf(client.get(unknown.url).content.decode())
+    assert page_known == page_unknown
+    assert [m["To"] for m in inbox.messages] == ["employee1@example.pl"]
+
+
+def test_repeated_requests_for_one_address_stop_sending_but_answer_the_same(client, staff, inbox, settings):
+    settings.KARTOTEKA_PASSWORD_RESET_PER_EMAIL = 2
+    answers = [_ask_for_reset(client, "employee1@example.pl") for _ in range(4)]
+    assert {(a.status_code, a.url) for a in answers} == {(302, reverse("accounts:password_reset_done"))}
+    assert len(inbox.messages) == 2
+
+
+def test_many_requests_from_one_address_are_refused(client, staff, inbox, settings):
+    settings.KARTOTEKA_PASSWORD_RESET_PER_IP = 3
+    answers = [_ask_for_reset(client, f"someone{n}@example.pl") for n in range(3)]
+    assert all(a.status_code == 302 for a in answers)
+    refused = _ask_for_reset(client, "employee1@example.pl")
+    assert refused.status_code == 429
+    assert "Too many requests" in refused.content.decode()
+    assert inbox.messages == []
+    other_address = client.post(
+        reverse("accounts:password_reset"), {"email": "employee1@example.pl"}, REMOTE_ADDR="10.9.8.7"
+    )
+    assert other_address.status_code == 302
+    assert len(inbox.messages) == 1
+
+
+def test_staff_change_their_own_password(client, staff):
+    client.force_login(staff)
+    page = client.get(reverse("accounts:password_change"))
+    assert 'name="old_password"' in page.content.decode()
+    wrong = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors["old_password"]
+    done = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "Secret-pass-123", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert done.url == reverse("accounts:password_change_done")
+    assert User.objects.get(pk=staff.pk).check_password(NEW_PASSWORD)
+    assert client.get(reverse("clients:list")).status_code == 200  # still logged in
+
+
+def test_login_page_links_to_the_forgotten_password_form(client):
+    assert reverse("accounts:password_reset") in client.get(reverse("accounts:login")).content.decode()

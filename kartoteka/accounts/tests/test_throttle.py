@@ -1,0 +1,58 @@
+"""Login throttling sees the client's address behind a proxy, and limits an address across user names."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import RequestFactory
+from django.urls import reverse
+
+from kartoteka.accounts.throttle import client_ip
+
+PROXY = "10.0.0.1"
+
+
+WRONG = "wrong"
+
+
+def _login(client, username, password=WRONG, **meta):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password}, **meta)
+
+
+@pytest.mark.parametrize(
+    ("behind_proxy", "proxy_count", "forwarded", "expected"),
+    [
+        (False, 1, "203.0.113.7", PROXY),  # no proxy configured: the header is anyone's to forge
+        (True, 1, "203.0.113.7", "203.0.113.7"),
+        (True, 1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # the left part came from the client
+        (True, 2, "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),  # two proxies in front
+        (True, 2, "203.0.113.7", PROXY),  # fewer entries than proxies: not set by ours
+        (True, 1, "", PROXY),
+    ],
+)
+def test_client_address_comes_from_the_trusted_end_of_x_forwarded_for(
+    settings, behind_proxy, proxy_count, forwarded, expected
+):
+    settings.BEHIND_PROXY, settings.PROXY_COUNT = behind_proxy, proxy_count
+    request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_behind_a_proxy_failed_logins_are_counted_per_client_not_per_proxy(client, employee, settings):
+    settings.BEHIND_PROXY = True
+    attacker = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    colleague = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.5"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "employee1", **attacker)
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
+    assert _login(client, "employee1", "Secret-pass-123", **attacker).status_code == 429
+    # The same user from another client behind the same proxy is not locked out.
+    assert _login(client, "employee1", "Secret-pass-123", **colleague).status_code == 302
+
+
+def test_one_address_trying_many_user_names_is_locked_out(client, employee, settings):
+    settings.KARTOTEKA_LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    for n in range(5):  # one failure each: never the per-user limit
+        assert _login(client, f"guess{n}", REMOTE_ADDR="203.0.113.9").status_code == 200
+    assert _login(client, "guess5", REMOTE_ADDR="203.0.113.9").status_code == 429  # the sixth locks
+    locked = _login(client, "employee1", "Secret-pass-123", REMOTE_ADDR="203.0.113.9")
+    assert locked.status_code == 429
+    assert _login(client, "employee1", "Secret-pass-123", REMOTE_ADDR="198.51.100.5").status_code == 302

@@ -1,0 +1,57 @@
+"""Staff passwords: change one's own, or reset a forgotten one by e-mail (Django's auth views)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from kartoteka.accounts.throttle import client_ip, over_limit
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer whether or not the address belongs to someone, and limited in how often.
+
+    Too many requests from one address answer 429 (that says nothing about any account); too
+    many for one e-mail address quietly send nothing more, with the usual answer.
+    """
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        window = settings.KARTOTEKA_PASSWORD_RESET_WINDOW
+        if over_limit("reset-ip", client_ip(self.request), limit=settings.KARTOTEKA_PASSWORD_RESET_PER_IP,
+                      window_seconds=window):  # fmt: skip
+            return render(self.request, "accounts/password_reset_throttled.html", status=429)
+        email = form.cleaned_data["email"]
+        if over_limit("reset-email", email, limit=settings.KARTOTEKA_PASSWORD_RESET_PER_EMAIL, window_seconds=window):
+            return HttpResponseRedirect(str(self.get_success_url()))  # as if sent
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

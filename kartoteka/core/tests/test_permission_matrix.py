@@ -123,6 +123,10 @@ RULES: dict[str, Rule] = {
     "bulk:client_mail": web(get=EMPLOYEE, archived=True),
     # The job was started by someone else: only those who see every job (administrators) find it.
     "jobs:detail": web(get=ADMINISTRATOR, deny=(404,)),
+    "jobs:cancel": web(post=ADMINISTRATOR, deny=(404,)),
+    "jobs:file": web(get=ADMINISTRATOR, deny=(404,)),
+    "jobs:bell": web(get=USER),  # one's own jobs: nothing to refuse
+    "jobs:seen": web(post=USER),
     # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
     # ninja's root answers 404 to everyone; the schema and the docs page answer any method (read-only).
     "api/": api(**dict.fromkeys(API_METHODS, MISSING)),
@@ -154,7 +158,11 @@ RULES: dict[str, Rule] = {
     "api/clients/<client_id>/archive": api(POST=MANAGER),
     "api/clients/<client_id>/restore": api(POST=MANAGER, archived=True),
     "api/archive": api(GET=EMPLOYEE),
+    "api/jobs": api(GET=USER),  # the jobs one may see (one's own; every job for administrators)
     "api/jobs/<job_id>": api(GET=ADMINISTRATOR, deny=(404,)),
+    "api/jobs/<job_id>/cancel": api(POST=ADMINISTRATOR, deny=(404,)),
+    "api/jobs/<job_id>/items": api(GET=ADMINISTRATOR, deny=(404,)),
+    "api/jobs/<job_id>/file": api(GET=ADMINISTRATOR, deny=(404,)),
     # --- Django's admin site (for staff accounts; none of the roles is staff) -------------
     "admin:*": web(get=STAFF_SITE, post=STAFF_SITE),
     "admin:login": web(get=PUBLIC, post=PUBLIC),
@@ -262,8 +270,10 @@ def _user(username: str, role: str | None) -> User:
 
 
 @pytest.fixture
-def objects(db) -> Objects:
+def objects(db, settings, tmp_path) -> Objects:
     author = _user("author", None)
+    settings.KARTOTEKA_JOB_FILES_DIR = tmp_path
+    (tmp_path / "stored-export").write_text("id;name\n")
     group, label = ClientGroupFactory(), LabelFactory()
     client = ClientFactory(groups=[group], labels=[label])
     return Objects(
@@ -273,7 +283,9 @@ def objects(db) -> Objects:
         note=NoteFactory(client=client, author=author),
         group=group,
         label=label,
-        job=Job.objects.create(started_by=author, action="archive", total=1),
+        job=Job.objects.create(
+            started_by=author, action="archive", total=1, file_path="stored-export", file_name="export.csv"
+        ),
     )
 
 

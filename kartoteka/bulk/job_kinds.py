@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from kartoteka.bulk.registry import find_action, report_lines
+from kartoteka.bulk.registry import find_action, report_lines, skip_label
 from kartoteka.bulk.services import bulk_job_execute
+from kartoteka.clients.selectors import client_scope
+from kartoteka.core.actors import Actor
+from kartoteka.core.errors import PermissionDenied
 from kartoteka.jobs.kinds import JobKind, register_kind
 from kartoteka.jobs.models import Job
+from kartoteka.jobs.selectors import job_items_skipped
+
+SKIPPED_SHOWN = 20  # on the job page; GET /api/jobs/{id}/items lists every client
 
 
 def _title(job: Job) -> str:
@@ -16,8 +22,19 @@ def _title(job: Job) -> str:
     return str(action.label) if action else job.action
 
 
-def _report(job: Job) -> dict[str, Any]:
-    return {"report": report_lines(job.result)}
+def _report(job: Job, viewer: Actor) -> dict[str, Any]:
+    """The counts, and the first skipped clients by name with their reason (two queries)."""
+    skipped = job_items_skipped(job=job, limit=SKIPPED_SHOWN + 1)
+    try:
+        found = client_scope(actor=viewer).filter(id__in=[client_id for client_id, _ in skipped])
+        names = {c.pk: c.display_name for c in found.only("id", "first_name", "last_name", "company_name")}
+    except PermissionDenied:
+        names = {}
+    return {
+        "report": report_lines(job.result),
+        "skipped_clients": [(pk, names.get(pk, ""), skip_label(code)) for pk, code in skipped[:SKIPPED_SHOWN]],
+        "skipped_more": len(skipped) > SKIPPED_SHOWN,
+    }
 
 
 register_kind(

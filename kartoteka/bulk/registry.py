@@ -154,6 +154,12 @@ def actions_for(*, list_name: str, actor: Actor) -> list[BulkAction]:
     return [a for a in all_actions() if list_name in a.lists and actor.has_perm(a.permission)]
 
 
+def skip_label(code: str) -> str:
+    """A skip reason in words ("already_archived" -> "already in the archive")."""
+    discover()
+    return str(_SKIP_LABELS.get(code, code))
+
+
 def report_lines(result: Mapping[str, Any]) -> dict[str, Any]:
     """A report ({"selected", "changed", "skipped": {code: n}}) with the reasons in words."""
     discover()
@@ -161,7 +167,7 @@ def report_lines(result: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "selected": result.get("selected", 0),
         "changed": result.get("changed", 0),
-        "skipped": [(str(_SKIP_LABELS.get(code, code)), n) for code, n in skipped.items() if n],
+        "skipped": [(skip_label(code), n) for code, n in skipped.items() if n],
         "skipped_total": sum(skipped.values()),
     }
 

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 from django.utils.module_loading import autodiscover_modules
 
 if TYPE_CHECKING:
+    from kartoteka.core.actors import Actor
     from kartoteka.jobs.models import Job
     from kartoteka.jobs.runner import JobRun
 
 
-def _no_context(job: Job) -> Mapping[str, Any]:
+def _no_context(job: Job, viewer: Actor) -> Mapping[str, Any]:
     return {}
 
 
@@ -32,7 +33,7 @@ class JobKind:
     title: Callable[[Job], str]  # "Move to the archive"
     run: Callable[[JobRun], None]
     report_template: str = ""  # included on the job page when the job has ended
-    report_context: Callable[[Job], Mapping[str, Any]] = _no_context
+    report_context: Callable[[Job, Actor], Mapping[str, Any]] = _no_context  # (job, who looks at it)
 
 
 _KINDS: dict[str, JobKind] = {}

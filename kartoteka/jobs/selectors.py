@@ -70,6 +70,15 @@ def job_items(*, actor: Actor, job_id: int, outcome: str | None = None, after: i
     return items
 
 
+def job_items_skipped(*, job: Job, limit: int) -> list[tuple[int, str]]:
+    """The first `limit` items the job skipped, as (object id, reason code), for its report.
+
+    For a job already in hand (its page checked who may see it); the API goes through job_items.
+    """
+    skipped = JobItem.objects.filter(job_id=job.pk).exclude(outcome__in=[JobItem.PENDING, JobItem.CHANGED])
+    return list(skipped.order_by("id").values_list("object_id", "outcome")[:limit])
+
+
 def job_file_get(*, actor: Actor, job_id: int) -> tuple[Job, Path]:
     """The job's file, for its starter and administrators; NotFound when there is none (or it expired)."""
     job = job_get(actor=actor, job_id=job_id)

@@ -33,7 +33,7 @@ def job_detail_view(request: AuthedRequest, job_id: int) -> HttpResponse:
     kind = get_kind(job.kind)
     context: dict[str, Any] = {"job": job, "title": job_title(job), "report_template": ""}
     if kind is not None and kind.report_template:
-        context.update(kind.report_context(job), report_template=kind.report_template)
+        context.update(kind.report_context(job, request.user), report_template=kind.report_template)
     return render_htmx(request, "jobs/detail.html", "progress", context)
 
 

@@ -426,3 +426,16 @@ def test_a_job_that_keeps_dying_is_given_up_with_a_readable_message(manager, sma
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert job.error.startswith("The job stopped without finishing 3 times")
+
+
+def test_the_job_page_names_the_skipped_clients_and_why(manager_client, manager, small_limits):
+    group = ClientGroupFactory()
+    member = ClientFactory(last_name="Członek", groups=[group])
+    ClientFactory.create_batch(6)
+    job = start(manager, "group_add", group=group.id).job
+    bulk_job_run(job_id=job.pk)
+    page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert 'id="report-skipped-clients"' in page
+    link = f'<a href="{reverse("clients:detail", args=[member.pk])}">{member.display_name}</a>'
+    assert f"{link} — already in the group" in page
+    assert 'id="report-changed">6<' in page

@@ -48,7 +48,9 @@ def job_cancel(request: HttpRequest, job_id: int) -> Job:
 
 
 class JobItemParams(Schema):
-    outcome: str | None = Field(None, max_length=40, description='Only items with this outcome (e.g. "changed").')
+    outcome: str | None = Field(
+        None, max_length=40, pattern=r"^[a-z_]*$", description='Only items with this outcome (e.g. "changed").'
+    )
     after: int = Field(0, ge=0, le=2**63 - 1, description="The `next_after` of the previous page.")
     limit: int = Field(500, ge=1, le=5000)
 

@@ -22,7 +22,12 @@ def job_scope(*, actor: Actor) -> QuerySet[Job]:
     return Job.objects.filter(Q(started_by=user) & Q(started_by__isnull=False))
 
 
+MAX_ID = 2**63 - 1  # larger ids overflow the database driver: no such job
+
+
 def job_get(*, actor: Actor, job_id: int) -> Job:
+    if not 1 <= job_id <= MAX_ID:
+        raise NotFound(_("Job not found."))
     job = job_scope(actor=actor).select_related("started_by").filter(pk=job_id).first()
     if job is None:
         raise NotFound(_("Job not found."))

@@ -249,3 +249,11 @@ def test_job_kinds_and_bulk_actions_are_discovered_from_the_apps_own_modules():
     assert archive is not None
     assert archive.apply.__module__ == "kartoteka.clients.bulk_actions"
     assert not (JOBS_DIR.parent / "bulk" / "actions.py").exists()
+
+
+def test_impossible_job_ids_and_outcomes_are_not_server_errors(manager, manager_client):
+    api = token_client(manager)
+    assert api.get(f"/api/jobs/{2**64}").status_code == 404
+    assert manager_client.get(f"/jobs/{2**64}/").status_code == 404
+    job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    assert api.get(f"/api/jobs/{job.pk}/items", {"outcome": "x\x00"}).status_code == 422

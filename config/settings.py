@@ -94,6 +94,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the hot partials (the rows of lists: kartoteka/core/jinja.py, docs/decisions.md).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "kartoteka.core.jinja.environment"},
+    },
 ]
 
 # --- Database ---------------------------------------------------------------

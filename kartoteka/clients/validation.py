@@ -44,10 +44,19 @@ def normalise_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Polish mobile numbers ("600 123 456"), the common case, formatted without parsing (a list shows
+# fifty phones a page; parsing took 55 µs each). The prefixes are libphonenumber's for this
+# format (metadata of PL); test_validation checks the shortcut against phonenumbers.
+_PL_MOBILE = re.compile(r"\+48((?:21|39|45|5[0137]|6[0469]|7[02389]|8(?:0[14]|8))\d*)")
+
+
 def format_phone(e164: str) -> str:
     """How a stored phone number is shown: national format for Poland, international otherwise."""
     if not e164:
         return ""
+    mobile = _PL_MOBILE.fullmatch(e164)
+    if mobile and len(national := mobile.group(1)) == 9:
+        return f"{national[:3]} {national[3:6]} {national[6:]}"
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -8,27 +8,29 @@ for any list.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
+
+from django.conf import settings
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
+from jinja2 import Template
 
 from kartoteka.core.filtering import FilterSet
 
 
 @dataclass(frozen=True)
 class Column:
-    """`key` names the column (and its cell: the macro `cell_<key>` of the list's cells template,
-    unless `cell` says otherwise); `sort` is the sort parameter it orders by, if any."""
+    """`key` names the column and its cell template (`<the list's cells directory>/<key>.jinja`,
+    unless `cell` names another); `sort` is the sort parameter it orders by, if any."""
 
     key: str
     label: Any
     sort: str | None = None
     cell: str = ""
-
-    @property
-    def cell_name(self) -> str:
-        return self.cell or f"cell_{self.key}"
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,43 @@ def chip_links(
         {"param": chip.name, "name": chip.label, "value": chip.value, "remove_url": "?" + urlencode(chip.remove_params)}
         for chip in filters.chips(describe=describe)
     ]
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """What every row of one page shares: texts (translated once a page, not once a row),
+    the actor's permissions and whether rows have a selection box."""
+
+    text: Mapping[str, Any]
+    perms: Mapping[str, bool]
+    selectable: bool = True
+
+
+def render_rows(columns: Sequence[Column], rows: Sequence[Any], *, cells: str, page: RowPage) -> SafeString:
+    """The <tr>s of a list page: `lists/rows.jinja` with the list's templates in `cells` put in."""
+    template = _row_template(cells, tuple(c.cell or c.key for c in columns), settings.DEBUG)
+    return mark_safe(template.render({"columns": columns, "rows": rows, "page": page}))  # noqa: S308 -- autoescaped
+
+
+@lru_cache(maxsize=64)
+def _row_template(cells: str, names: tuple[str, ...], debug: bool) -> Template:
+    """One template for the whole row, assembled as text: a macro or include per cell cost three
+    times the rendering (docs/decisions.md). Assembled again on every call while DEBUG is on,
+    so edited templates show at once."""
+    if debug:
+        _row_template.cache_clear()
+    env = engines["jinja2"].env  # type: ignore[attr-defined]
+
+    def source(name: str) -> str:
+        return str(env.loader.get_source(env, name)[0]).strip()
+
+    frame = source("lists/rows.jinja")
+    parts = {
+        "[[tr]]": source(f"{cells}/_tr.jinja"),
+        "[[cells]]": "".join(source(f"{cells}/{name}.jinja") for name in names),
+        "[[actions]]": source(f"{cells}/_actions.jinja"),
+    }
+    for marker, text in parts.items():
+        frame = frame.replace(marker, text)
+    template: Template = env.from_string(frame)
+    return template

@@ -73,6 +73,29 @@
   }
 
   document.addEventListener("htmx:afterSettle", showJobToasts);
+
+  // A row's "Options" (data-row-menu): the page has one menu (#row-menu); a copy with this row's
+  // links is put next to the button before Bootstrap's own click handler opens it.
+  function prepareRowMenu(event) {
+    var button = event.target.closest("[data-row-menu]");
+    if (!button || !window.bootstrap) { return; }
+    var next = button.nextElementSibling;
+    if (next && next.classList.contains("dropdown-menu")) { return; }  // open already: let it close
+    var shared = document.getElementById(button.getAttribute("data-row-menu"));
+    if (!shared) { return; }
+    var menu = shared.cloneNode(true);
+    menu.removeAttribute("id");
+    var mark = shared.getAttribute("data-id-mark");
+    menu.querySelectorAll("[data-href]").forEach(function (link) {
+      link.setAttribute("href", link.getAttribute("data-href").replace(mark, button.getAttribute("data-row-id")));
+    });
+    var stale = window.bootstrap.Dropdown.getInstance(button);
+    if (stale) { stale.dispose(); }
+    button.after(menu);
+  }
+
+  // On window, capturing: Bootstrap's own handler captures on document, which comes after.
+  window.addEventListener("click", prepareRowMenu, true);
   document.addEventListener("htmx:afterSwap", showDialog);
   document.addEventListener("htmx:afterSwap", copyCount);
   document.addEventListener("change", onChange);

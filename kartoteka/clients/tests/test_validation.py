@@ -88,3 +88,17 @@ def test_folding_is_idempotent_and_lower_case(text):
 
 def test_folding_removes_polish_diacritics():
     assert fold("Łódź ŻÓŁĆ gęślą") == "lodz zolc gesla"
+
+
+PREFIXES = ["21", "39", "45", "50", "51", "53", "57", "60", "64", "66", "69", "70", "72", "73", "78", "79", "801",
+            "804", "88", "22", "12", "91", "19", "30", "11"]  # fmt: skip
+
+
+@given(st.sampled_from(PREFIXES), st.integers(min_value=0, max_value=10**9 - 1))
+def test_the_mobile_shortcut_formats_phones_as_phonenumbers_does(prefix, digits):
+    import phonenumbers
+
+    national = (prefix + str(digits).zfill(9))[:9]
+    number = phonenumbers.parse(f"+48{national}", None)
+    expected = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    assert format_phone(f"+48{national}") == expected

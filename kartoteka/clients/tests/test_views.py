@@ -240,3 +240,16 @@ def test_employee_cannot_delete_a_group(employee_client):
 def test_english_is_available(employee_client):
     employee_client.post(reverse("set_language"), {"language": "en", "next": "/clients/"})
     assert "Client list" in _html(employee_client.get(reverse("clients:list")))
+
+
+def test_rows_show_badges_in_name_order_and_share_one_options_menu(employee_client):
+    zebra, alpha = ClientGroupFactory(name="Zebra"), ClientGroupFactory(name="Alfa")
+    label = LabelFactory(name="VIP")
+    member = ClientFactory(groups=[zebra, alpha], labels=[label])
+    ClientFactory()
+    html = _html(employee_client.get(reverse("clients:list")))
+    row = html[html.index(f'data-client-id="{member.pk}"') :].split("</tr>")[0]
+    assert row.index(" Alfa</span>") < row.index(" Zebra</span>") < row.index(">VIP</span>")
+    assert html.count('id="row-menu"') == 1
+    assert html.count("data-row-menu=") == 2
+    assert "/notes/" not in row.split('id="row-menu"')[0]  # the notes link is in the shared menu only

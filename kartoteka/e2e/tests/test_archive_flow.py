@@ -78,3 +78,14 @@ def test_deleting_selected_clients_moves_them_all_to_the_archive(page, log_in_as
     assert set(Client.objects.filter(archived_at__isnull=False).values_list("pk", flat=True)) == {c.pk for c in chosen}
     expect(page.locator(f"{ROWS}[data-client-id='{other.pk}']")).to_have_count(1)
     assert page.errors == []
+
+
+def test_a_rows_options_open_the_shared_menu_with_that_rows_links(page, log_in_as_manager):
+    first, second = ClientFactory(first_name="Dorota"), ClientFactory(first_name="Emil")
+    log_in_as_manager()
+    for client in (first, second):  # the one menu is filled anew for each row
+        page.locator(f"{ROWS}[data-client-id='{client.pk}'] [data-row-menu]").click()
+        history = page.locator(f"{ROWS}[data-client-id='{client.pk}'] .dropdown-menu.show a[href$='/history/']")
+        expect(history).to_have_attribute("href", f"/clients/{client.pk}/history/")
+    history.click()
+    page.wait_for_url(f"**/clients/{second.pk}/history/")

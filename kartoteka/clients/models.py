@@ -134,6 +134,25 @@ class Client(TimeStampedModel):
         return format_phone(self.phone)
 
 
+class ClientCount(models.Model):
+    """How many clients a list holds: all of them (kind "all", set_id 0), a group or a label, per
+    status and archive state. Kept by database triggers (clients/counts.py); never written by code."""
+
+    kind = models.CharField(max_length=5)
+    set_id = models.BigIntegerField()
+    status = models.CharField(max_length=10)
+    archived = models.BooleanField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "set_id", "status", "archived"], name="clients_count_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.set_id} {self.status} {'archived' if self.archived else 'live'}: {self.n}"
+
+
 class Note(TimeStampedModel):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

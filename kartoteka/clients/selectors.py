@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from kartoteka.clients.counts import stored_count
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.core.actors import Actor
@@ -81,7 +82,10 @@ def client_memberships(*, actor: Actor, client_ids: list[int]) -> dict[str, dict
 
 
 def client_count(*, actor: Actor, filters: ClientFilter) -> int:
-    return filters.apply(client_scope(actor=actor)).count()
+    """From the maintained counts when they can answer (clients/counts.py), else COUNT."""
+    scope = client_scope(actor=actor)
+    stored = stored_count(scope, filters)
+    return stored if stored is not None else filters.apply(scope).count()
 
 
 @dataclass(frozen=True)

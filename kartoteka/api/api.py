@@ -5,25 +5,41 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
 
 from kartoteka.api.auth import BearerToken
+from kartoteka.api.body import too_large_response
 from kartoteka.core.errors import ApplicationError, NotFound, PermissionDenied
 
+# Token only: a session cookie is not accepted, so no request is ever judged by CSRF rules
+# (a missing or wrong token is a 401, never a "CSRF check failed" 403).
 api = NinjaAPI(
     title="Kartoteka API",
     version="1",
     description="Client-base management. Authenticate with `Authorization: Bearer <token>` "
     "(`manage.py create_api_token USERNAME`).",
-    auth=[BearerToken(), django_auth],
+    auth=BearerToken(),
     urls_namespace="api",
 )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return too_large_response()
 
 
 def validation_errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -44,8 +60,18 @@ def _schema_validation_error(request: HttpRequest, exc: NinjaValidationError) ->
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
-        errors.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
+        field = ".".join(loc) or "__all__"
+        errors.setdefault(field, []).append(_schema_error_message(error, field))
     return api.create_response(request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422)
+
+
+def _schema_error_message(error: dict[str, Any], field: str) -> str:
+    """Pydantic's message, or ours where it would not tell the caller what to do."""
+    if error.get("type") == "extra_forbidden":
+        return _("Unknown field.")
+    if field == "__all__" and error.get("type") in ("missing", "model_type", "model_attributes_type", "dict_type"):
+        return _("Send a JSON object as the request body.")
+    return str(error.get("msg", ""))
 
 
 @api.exception_handler(NotFound)
@@ -85,6 +111,7 @@ def _mark_public(patterns: list[Any]) -> None:
             pattern.callback.login_required = False  # type: ignore[attr-defined]
 
 
+@csrf_exempt  # a write to an unknown path is a 404 like a read, not a CSRF refusal
 @login_not_required
 def endpoint_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown paths under /api/ answer in JSON like every other API error, not with an HTML page."""

@@ -10,9 +10,10 @@ from typing import Any, cast
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import create_model
+from pydantic import ConfigDict, create_model
 
 from kartoteka.accounts.models import User
+from kartoteka.api.schemas import BODY_ERRORS, ERRORS, MAX_ID, Id, InputSchema, PathId, Text, documented
 from kartoteka.bulk import services
 from kartoteka.bulk.registry import ARCHIVE, BulkAction, all_actions
 from kartoteka.clients import selectors
@@ -21,29 +22,42 @@ from kartoteka.clients.api import LIST_PARAMETERS
 from kartoteka.clients.api import router as clients_router
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client
-from kartoteka.clients.schemas import ClientListParams, ClientOut, ClientPage, ErrorOut, ValidationErrorOut
+from kartoteka.clients.schemas import ClientListParams, ClientOut, ClientPage
 
 router = Router(tags=["bulk actions"])
-
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
 
 
 def _actor(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-class BulkIn(Schema):
-    ids: list[int] | None = Field(
+def _one_of_ids_or_filter(schema: dict[str, Any]) -> None:
+    """In the OpenAPI document: exactly one of `ids` and `filter`, neither null (the service refuses it)."""
+    schema["oneOf"] = [
+        {"required": ["ids"], "not": {"required": ["filter"]}},
+        {"required": ["filter"], "not": {"required": ["ids"]}},
+    ]
+    documented(not_null=("ids", "filter"))(schema)
+    schema["properties"]["ids"]["minItems"] = 1
+
+
+class BulkIn(InputSchema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_of_ids_or_filter)
+
+    ids: list[Id] | None = Field(
         None, max_length=10_000, description="The clients to act on; or send `filter` instead."
     )
-    filter: dict[str, Any] | None = Field(
+    filter: dict[Text, Text | int | None] | None = Field(
         None,
         description="Every client matching the list's filter: the list's query parameters "
         '(q, status, group, label, created_from, created_to), e.g. `{"group": 3}`; `{}` means what the list '
         "shows without parameters (the client list: active clients). Unknown names are refused.",
     )
     confirm_count: int | None = Field(
-        None, description="Required by final actions (delete): the number of selected clients, as confirmation."
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="Required by final actions (delete): the number of selected clients, as confirmation.",
     )
 
 
@@ -64,10 +78,19 @@ class JobAcceptedOut(Schema):
 def _add_bulk_endpoint(action: BulkAction) -> None:
     list_name = action.lists[0]
     fields: dict[str, Any] = {
-        p.name: (int | None if p.coerce is int else str | None, Field(None, description=str(p.label)))
+        p.name: (Id | None if p.coerce is int else Text | None, Field(None, description=str(p.label)))
         for p in action.params
     }
-    payload_schema = create_model(f"Bulk_{action.name}_In", __base__=BulkIn, **fields)
+    required = tuple(p.name for p in action.params) + (("confirm_count",) if action.final else ())
+
+    def rules(schema: dict[str, Any]) -> None:
+        _one_of_ids_or_filter(schema)
+        documented(required=required)(schema)
+
+    class ActionIn(BulkIn):
+        model_config = ConfigDict(extra="forbid", json_schema_extra=rules)
+
+    payload_schema = create_model(f"Bulk_{action.name}_In", __base__=ActionIn, **fields)
 
     def endpoint(request: HttpRequest, payload: Any) -> Status[Any]:
         data = payload.model_dump()
@@ -94,7 +117,7 @@ def _add_bulk_endpoint(action: BulkAction) -> None:
         doc = f"{summary} ({'archive' if list_name == ARCHIVE else 'client list'}; needs `{action.permission}`)."
     router.post(
         f"/clients/bulk/{action.name}",
-        response={200: ReportOut, 202: JobAcceptedOut, **ERRORS},
+        response={200: ReportOut, 202: JobAcceptedOut, **BODY_ERRORS},
         summary=summary,
         description=doc,
         url_name=f"bulk_{action.name}",
@@ -106,7 +129,7 @@ for _action in all_actions():
 
 
 @router.post("/clients/{client_id}/archive", response={200: ClientOut, **ERRORS}, tags=["archive"])
-def client_archive(request: HttpRequest, client_id: int) -> Client:
+def client_archive(request: HttpRequest, client_id: PathId) -> Client:
     """Move the client to the archive: inactive, off the client list, not deleted."""
     actor = _actor(request)
     client = selectors.client_get(actor=actor, client_id=client_id)
@@ -114,7 +137,7 @@ def client_archive(request: HttpRequest, client_id: int) -> Client:
 
 
 @router.post("/clients/{client_id}/restore", response={200: ClientOut, **ERRORS}, tags=["archive"])
-def client_restore(request: HttpRequest, client_id: int) -> Client:
+def client_restore(request: HttpRequest, client_id: PathId) -> Client:
     """Bring an archived client back to the client list, active again."""
     actor = _actor(request)
     client = selectors.client_get(actor=actor, client_id=client_id)
@@ -126,7 +149,7 @@ def client_restore(request: HttpRequest, client_id: int) -> Client:
 @clients_router.delete(
     "/clients/{client_id}", response={204: None, **ERRORS}, tags=["archive"], url_name="client_delete"
 )
-def client_delete(request: HttpRequest, client_id: int) -> Status[None]:
+def client_delete(request: HttpRequest, client_id: PathId) -> Status[None]:
     """Delete an archived client permanently, with its notes and memberships (administrators only)."""
     actor = _actor(request)
     client = selectors.client_get(actor=actor, client_id=client_id)

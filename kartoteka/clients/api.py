@@ -13,32 +13,32 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from kartoteka.accounts.models import User
+from kartoteka.api.schemas import BODY_ERRORS, ERRORS, PathId
 from kartoteka.clients import selectors, services
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, Note
 from kartoteka.clients.schemas import (
     CLIENT_INPUT_FIELDS,
+    ClientCreateIn,
     ClientIn,
     ClientListParams,
     ClientOut,
     ClientPage,
+    ColouredSetCreateIn,
     ColouredSetIn,
     ColouredSetOut,
     ColouredSetPage,
-    DuplicatesError,
-    ErrorOut,
+    ConflictOut,
     NoteIn,
     NoteOut,
     NotePage,
     StatusIn,
-    ValidationErrorOut,
 )
 
 router = Router(tags=["clients"])
 
 LIST_PARAMETERS = ("cursor", "limit", "count")  # besides the filter's own, parsed by ClientListParams
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: DuplicatesError}
+WRITE_ERRORS: dict[int, Any] = {**BODY_ERRORS, 409: ConflictOut}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -69,7 +69,7 @@ def _duplicates_error(exc: services.PossibleDuplicates) -> dict[str, Any]:
 
 
 @router.post("/clients", response={201: ClientOut, **WRITE_ERRORS}, url_name="client_create")
-def client_create(request: HttpRequest, payload: ClientIn) -> Status[Any]:
+def client_create(request: HttpRequest, payload: ClientCreateIn) -> Status[Any]:
     """Create a client (source `api`). Answers 409 with the possible duplicates unless `allow_duplicates`."""
     given = payload.model_dump(exclude_unset=True)
     try:
@@ -87,7 +87,7 @@ def client_create(request: HttpRequest, payload: ClientIn) -> Status[Any]:
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS}, url_name="client")
-def client_get(request: HttpRequest, client_id: int) -> Client:
+def client_get(request: HttpRequest, client_id: PathId) -> Client:
     return selectors.client_get(actor=_actor(request), client_id=client_id)
 
 
@@ -110,29 +110,29 @@ def _client_update(request: HttpRequest, client_id: int, payload: ClientIn, *, p
 
 
 @router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE_ERRORS}, url_name="client_patch")
-def client_patch(request: HttpRequest, client_id: int, payload: ClientIn) -> Status[Any]:
+def client_patch(request: HttpRequest, client_id: PathId, payload: ClientIn) -> Status[Any]:
     """Change only the fields sent; `groups` / `labels`, when sent, replace the client's sets."""
     return _client_update(request, client_id, payload, partial=True)
 
 
 @router.put("/clients/{client_id}", response={200: ClientOut, **WRITE_ERRORS}, url_name="client_put")
-def client_put(request: HttpRequest, client_id: int, payload: ClientIn) -> Status[Any]:
+def client_put(request: HttpRequest, client_id: PathId, payload: ClientCreateIn) -> Status[Any]:
     """Replace the client's fields: a field not sent becomes empty, groups and labels become `[]`."""
     return _client_update(request, client_id, payload, partial=False)
 
 
-@router.post("/clients/{client_id}/status", response={200: ClientOut, **ERRORS}, url_name="client_status")
-def client_set_status(request: HttpRequest, client_id: int, payload: StatusIn) -> Client:
+@router.post("/clients/{client_id}/status", response={200: ClientOut, **BODY_ERRORS}, url_name="client_status")
+def client_set_status(request: HttpRequest, client_id: PathId, payload: StatusIn) -> Client:
     actor = _actor(request)
     client = selectors.client_get(actor=actor, client_id=client_id)
-    return services.client_set_status(actor=actor, client=client, status=payload.status)
+    return services.client_set_status(actor=actor, client=client, status=payload.status or "")
 
 
 # --- notes -----------------------------------------------------------------------
 
 
 @router.get("/clients/{client_id}/notes", response={200: NotePage, **ERRORS}, tags=["notes"])
-def note_list(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def note_list(request: HttpRequest, client_id: PathId) -> dict[str, Any]:
     """The client's notes, newest first (all of them: `next_cursor` is always null)."""
     actor = _actor(request)
     client = selectors.client_get(actor=actor, client_id=client_id)
@@ -140,11 +140,11 @@ def note_list(request: HttpRequest, client_id: int) -> dict[str, Any]:
     return {"items": list(notes), "next_cursor": None}
 
 
-@router.post("/clients/{client_id}/notes", response={201: NoteOut, **ERRORS}, tags=["notes"])
-def note_create(request: HttpRequest, client_id: int, payload: NoteIn) -> Status[Note]:
+@router.post("/clients/{client_id}/notes", response={201: NoteOut, **BODY_ERRORS}, tags=["notes"])
+def note_create(request: HttpRequest, client_id: PathId, payload: NoteIn) -> Status[Note]:
     actor = _actor(request)
     client = selectors.client_get(actor=actor, client_id=client_id)
-    return Status(201, services.note_create(actor=actor, client=client, text=payload.text))
+    return Status(201, services.note_create(actor=actor, client=client, text=payload.text or ""))
 
 
 def _note(request: HttpRequest, client_id: int, note_id: int) -> Note:
@@ -153,15 +153,15 @@ def _note(request: HttpRequest, client_id: int, note_id: int) -> Note:
     return selectors.note_get(actor=actor, client=client, note_id=note_id)
 
 
-@router.patch("/clients/{client_id}/notes/{note_id}", response={200: NoteOut, **ERRORS}, tags=["notes"])
-def note_update(request: HttpRequest, client_id: int, note_id: int, payload: NoteIn) -> Note:
+@router.patch("/clients/{client_id}/notes/{note_id}", response={200: NoteOut, **BODY_ERRORS}, tags=["notes"])
+def note_update(request: HttpRequest, client_id: PathId, note_id: PathId, payload: NoteIn) -> Note:
     """Change a note's text: your own notes, or anyone's with the `moderate_note` permission."""
     note = _note(request, client_id, note_id)
-    return services.note_update(actor=_actor(request), note=note, text=payload.text)
+    return services.note_update(actor=_actor(request), note=note, text=payload.text or "")
 
 
 @router.delete("/clients/{client_id}/notes/{note_id}", response={204: None, **ERRORS}, tags=["notes"])
-def note_delete(request: HttpRequest, client_id: int, note_id: int) -> Status[None]:
+def note_delete(request: HttpRequest, client_id: PathId, note_id: PathId) -> Status[None]:
     """Delete a note: your own notes, or anyone's with the `moderate_note` permission."""
     services.note_delete(actor=_actor(request), note=_note(request, client_id, note_id))
     return Status(204, None)
@@ -190,27 +190,29 @@ def _register_set_endpoints(kind: str, spec: dict[str, Any]) -> None:
     def list_all(request: HttpRequest) -> dict[str, Any]:
         return {"items": list(spec["all"](actor=_actor(request))), "next_cursor": None}
 
-    @router.post(f"/{kind}", response={201: ColouredSetOut, **ERRORS}, tags=[kind], operation_id=f"{singular}_create")
-    def create(request: HttpRequest, payload: ColouredSetIn) -> Status[Any]:
+    @router.post(
+        f"/{kind}", response={201: ColouredSetOut, **BODY_ERRORS}, tags=[kind], operation_id=f"{singular}_create"
+    )
+    def create(request: HttpRequest, payload: ColouredSetCreateIn) -> Status[Any]:
         data = {k: v or "" for k, v in payload.model_dump().items()}
         return Status(201, spec["create"](actor=_actor(request), data=data))
 
     @router.get(
         f"/{kind}/{{pk}}", response={200: ColouredSetOut, **ERRORS}, tags=[kind], operation_id=f"{singular}_get"
     )
-    def read(request: HttpRequest, pk: int) -> Any:
+    def read(request: HttpRequest, pk: PathId) -> Any:
         return get_one(request, pk)
 
     @router.patch(
-        f"/{kind}/{{pk}}", response={200: ColouredSetOut, **ERRORS}, tags=[kind], operation_id=f"{singular}_update"
+        f"/{kind}/{{pk}}", response={200: ColouredSetOut, **BODY_ERRORS}, tags=[kind], operation_id=f"{singular}_update"
     )
-    def update(request: HttpRequest, pk: int, payload: ColouredSetIn) -> Any:
+    def update(request: HttpRequest, pk: PathId, payload: ColouredSetIn) -> Any:
         obj = get_one(request, pk)
         data = {"name": obj.name, "color": obj.color, **payload.model_dump(exclude_unset=True)}
         return spec["update"](actor=_actor(request), data=data, **{singular: obj})
 
     @router.delete(f"/{kind}/{{pk}}", response={204: None, **ERRORS}, tags=[kind], operation_id=f"{singular}_delete")
-    def delete(request: HttpRequest, pk: int) -> Status[None]:
+    def delete(request: HttpRequest, pk: PathId) -> Status[None]:
         """Delete it; its clients stay, only their membership goes."""
         spec["delete"](actor=_actor(request), **{singular: get_one(request, pk)})
         return Status(204, None)

@@ -259,7 +259,9 @@ def ensure_sets(count: int) -> tuple[list[int], list[int]]:
 
 
 def _ensure(model: Any, specs: Sequence[tuple[str, str]]) -> list[int]:
-    model.objects.bulk_create([model(name=name, color=color) for name, color in specs], ignore_conflicts=True)
+    model.objects.bulk_create(
+        [model(name=name, name_key=model.key_of(name), color=color) for name, color in specs], ignore_conflicts=True
+    )
     by_name = dict(model.objects.filter(name__in=[name for name, _ in specs]).values_list("name", "id"))
     return [by_name[name] for name, _ in specs]
 

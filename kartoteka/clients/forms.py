@@ -1,8 +1,21 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kartoteka.clients.fields import CLIENT_FIELDS, ClientField
 from kartoteka.clients.models import ClientGroup, Label
+
+
+class ServiceCharField(forms.CharField):
+    """A text input whose rules (length, control characters) the service checks, so that the form
+    shows the API's message for them; `max_length` only sizes the input in the browser."""
+
+    def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = []  # Django's "Null characters are not allowed." would pre-empt the service's message
+        if max_length:
+            self.widget.attrs["maxlength"] = str(max_length)
 
 
 class ClientForm(forms.Form):
@@ -31,7 +44,7 @@ class ClientForm(forms.Form):
 
 
 def _form_field(field: ClientField) -> forms.CharField:
-    return forms.CharField(
+    return ServiceCharField(
         label=field.label,
         max_length=field.input_max_length or field.max_length,
         required=field.required,
@@ -47,11 +60,11 @@ ClientForm.base_fields = ClientForm.declared_fields = {
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = ServiceCharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ColouredSetForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    color = forms.CharField(
+    name = ServiceCharField(label=_("Name"), max_length=100)
+    color = ServiceCharField(
         label=_("Colour"), max_length=7, initial="#0d6efd", widget=forms.TextInput(attrs={"type": "color"})
     )

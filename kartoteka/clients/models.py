@@ -1,4 +1,5 @@
-from typing import ClassVar
+import unicodedata
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,9 @@ class ColouredSet(TimeStampedModel):
     """A named, coloured set of clients (groups and labels share this shape)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # The name folded for uniqueness: `Żółw`, `ŻÓŁW` and a decomposed `Żółw` are one name. A database
+    # rule, not a Python check: Python's check alone lets two concurrent requests both pass.
+    name_key = models.CharField(max_length=300, unique=True, editable=False)
     color = models.CharField(_("colour"), max_length=7, default="#6c757d")
 
     class Meta:
@@ -22,6 +26,20 @@ class ColouredSet(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = self.key_of(self.name)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def normalise_name(name: str) -> str:
+        """The stored form of a name: trimmed, in Unicode normal form C."""
+        return unicodedata.normalize("NFC", name.strip())
+
+    @staticmethod
+    def key_of(name: str) -> str:
+        """NFC, case-folded, NFC again (folding can decompose: 'İ' -> 'i̇')."""
+        return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 class ClientGroup(ColouredSet):

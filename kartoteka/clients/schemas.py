@@ -1,18 +1,30 @@
 """JSON shapes of the clients API. Field names are the model's (the API convention of R21).
 
-Input fields are optional at the schema level on purpose: the services validate them and give
-each field its own translated message, the same one the web form shows.
+Input values are checked by the services, which give each field its own translated message, the
+same one the web form shows; the schemas only refuse what is not even the right shape (unknown
+fields, wrong JSON types, ids no database can hold). The OpenAPI document still states every rule
+the services enforce (required fields, lengths, patterns, enums), so generated clients can rely on it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
+from kartoteka.api.schemas import Id, InputSchema, Text, documented
 from kartoteka.clients import fields
 from kartoteka.clients.models import Client, Note
+from kartoteka.clients.validation import (
+    MULTI_LINE_NOT_BLANK_PATTERN,
+    NOTE_MAX_LENGTH,
+    SET_NAME_MAX_LENGTH,
+    SINGLE_LINE_NOT_BLANK_PATTERN,
+    SINGLE_LINE_PATTERN,
+    input_limit,
+)
 
 
 class ClientOut(Schema):
@@ -72,27 +84,48 @@ class ClientListParams(Schema):
 CLIENT_INPUT_FIELDS = fields.EDITABLE  # ClientIn's client fields (a test checks they match)
 
 
-class ClientIn(Schema):
-    """Create (POST), replace (PUT) or change (PATCH: only the fields sent) a client."""
+def _text(name: str, description: str | None = None, **rules: Any) -> Any:
+    """An optional text field; its documented rules are the ones the service enforces."""
+    extra = {"maxLength": input_limit(name), "pattern": SINGLE_LINE_PATTERN, **rules}
+    return Field(None, description=description, json_schema_extra=extra)
 
-    first_name: str | None = Field(None, description="Required when creating.")
-    last_name: str | None = None
-    company_name: str | None = None
-    email: str | None = Field(None, description="Required when creating; stored lower-case.")
-    phone: str | None = Field(None, description="Any common notation; stored as E.164 (region PL by default).")
-    website: str | None = None
-    nip: str | None = Field(None, description="With or without dashes or a PL prefix; check digit verified.")
-    street: str | None = None
-    city: str | None = None
-    postal_code: str | None = Field(None, description="NN-NNN for Poland.")
-    country: str | None = Field(None, description="Two-letter code; PL when empty.")
-    groups: list[int] | None = Field(None, description="Group ids; replace the client's groups when given.")
-    labels: list[int] | None = Field(None, description="Label ids; replace the client's labels when given.")
+
+_REQUIRED_TEXT: dict[str, Any] = {"minLength": 1, "pattern": SINGLE_LINE_NOT_BLANK_PATTERN}
+
+
+class ClientIn(InputSchema):
+    """Change a client (PATCH): only the fields sent change; `null` empties a field."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(not_null=("first_name", "email")))
+
+    first_name: Text | None = _text("first_name", "Required when creating.", **_REQUIRED_TEXT)
+    last_name: Text | None = _text("last_name")
+    company_name: Text | None = _text("company_name")
+    email: Text | None = _text("email", "Required when creating; stored lower-case.", format="email", **_REQUIRED_TEXT)
+    phone: Text | None = _text("phone", "Any common notation; stored as E.164 (region PL by default).")
+    website: Text | None = _text("website", "http(s) address; `https://` is added when no scheme is given.")
+    nip: Text | None = _text("nip", "With or without dashes or a PL prefix; check digit verified.")
+    street: Text | None = _text("street")
+    city: Text | None = _text("city")
+    postal_code: Text | None = _text("postal_code", "NN-NNN (or NNNNN) for Poland; at most 12 characters elsewhere.")
+    country: Text | None = _text("country", "Two-letter code; PL when empty.", pattern="^([A-Za-z]{2})?$")
+    groups: list[Id] | None = Field(None, description="Group ids; replace the client's groups when given.")
+    labels: list[Id] | None = Field(None, description="Label ids; replace the client's labels when given.")
     allow_duplicates: bool = Field(False, description="Save even if clients with the same e-mail, NIP or phone exist.")
 
 
-class StatusIn(Schema):
-    status: str = Field("", description="`active` or `inactive`.")
+class ClientCreateIn(ClientIn):
+    """Create (POST) or replace (PUT) a client: a field not sent becomes empty."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(required=("first_name", "email")))
+
+
+class StatusIn(InputSchema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(required=("status",)))
+
+    status: Text | None = Field(
+        None, description="`active` or `inactive`.", json_schema_extra={"enum": ["active", "inactive"]}
+    )
 
 
 class DuplicateOut(Schema):
@@ -101,9 +134,13 @@ class DuplicateOut(Schema):
     email: str
 
 
-class DuplicatesError(Schema):
+class ConflictOut(Schema):
+    """409: a business rule said no (an archived client, ...); possible duplicates come with the list."""
+
     detail: str
-    duplicates: list[DuplicateOut]
+    duplicates: list[DuplicateOut] = Field(
+        default_factory=list, description="Only when the conflict is possible duplicates: the existing clients."
+    )
 
 
 class NoteOut(Schema):
@@ -123,8 +160,14 @@ class NotePage(Schema):
     next_cursor: str | None = Field(description="Always null: every note is on the one page.")
 
 
-class NoteIn(Schema):
-    text: str = ""
+class NoteIn(InputSchema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(required=("text",)))
+
+    text: Text | None = Field(
+        None,
+        description="Tabs and line breaks are kept; other control characters are refused.",
+        json_schema_extra={"maxLength": NOTE_MAX_LENGTH, "minLength": 1, "pattern": MULTI_LINE_NOT_BLANK_PATTERN},
+    )
 
 
 class ColouredSetOut(Schema):
@@ -138,15 +181,20 @@ class ColouredSetPage(Schema):
     next_cursor: str | None = Field(description="Always null: every item is on the one page.")
 
 
-class ColouredSetIn(Schema):
-    name: str | None = None
-    color: str | None = Field(None, description="#rrggbb; a grey when empty.")
+class ColouredSetIn(InputSchema):
+    """Change a group or label (PATCH): only the fields sent change."""
+
+    name: Text | None = Field(
+        None,
+        description="Unique, ignoring case and Unicode normal form.",
+        json_schema_extra={"maxLength": SET_NAME_MAX_LENGTH, **_REQUIRED_TEXT},
+    )
+    color: Text | None = Field(
+        None, description="#rrggbb; a grey when empty.", json_schema_extra={"pattern": "^(#[0-9a-fA-F]{6})?$"}
+    )
 
 
-class ErrorOut(Schema):
-    detail: str
+class ColouredSetCreateIn(ColouredSetIn):
+    """Create a group or label."""
 
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(description="Messages per field; `__all__` for the request as a whole.")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(required=("name",)))

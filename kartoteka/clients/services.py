@@ -5,16 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kartoteka.audit.services import audit_record, field_changes
 from kartoteka.clients import fields, operations
-from kartoteka.clients.models import Client, ClientGroup, Label, Note
+from kartoteka.clients.models import Client, ClientGroup, ColouredSet, Label, Note
 from kartoteka.clients.search import search_text_for, sort_name_for
 from kartoteka.clients.selectors import client_duplicates
-from kartoteka.clients.validation import clean_client_fields, normalise_color
+from kartoteka.clients.validation import (
+    NOTE_MAX_LENGTH,
+    SET_NAME_MAX_LENGTH,
+    check_text,
+    clean_client_fields,
+    normalise_color,
+)
 from kartoteka.core.actors import Actor, user_of
 from kartoteka.core.errors import ApplicationError, PermissionDenied, ValidationError
 from kartoteka.core.permissions import require_perm
@@ -161,11 +167,12 @@ def client_set_status(*, actor: Actor, client: Client, status: str) -> Client:
 
 
 def _clean_note_text(text: str) -> str:
-    text = (text or "").strip()
+    try:
+        text = check_text(text or "", limit=NOTE_MAX_LENGTH, multi_line=True).strip()
+    except ValidationError as exc:
+        raise ValidationError({"text": exc.messages}) from exc
     if not text:
         raise ValidationError({"text": [_("Write the note's text.")]})
-    if len(text) > 20000:
-        raise ValidationError({"text": [_("Use at most %(limit)d characters.") % {"limit": 20000}]})
     return text
 
 
@@ -209,17 +216,28 @@ def note_delete(*, actor: Actor, note: Note) -> None:
 # --- groups and labels -------------------------------------------------------------
 
 
+def _clean_set_name(model: SetModel, raw: str, exclude_id: int | None) -> str:
+    name = ColouredSet.normalise_name(check_text(raw, limit=SET_NAME_MAX_LENGTH))
+    if not name:
+        raise ValidationError(_("Enter a name."))
+    if model.objects.filter(name_key=ColouredSet.key_of(name)).exclude(pk=exclude_id or 0).exists():
+        raise ValidationError(_name_taken())
+    return name
+
+
+def _name_taken() -> str:
+    return _("This name is already taken.")
+
+
 def _clean_set_fields(
     model: type[ClientGroup] | type[Label], data: dict[str, Any], exclude_id: int | None
 ) -> dict[str, str]:
     errors: dict[str, list[str]] = {}
-    name = str(data.get("name") or "").strip()
-    if not name:
-        errors["name"] = [_("Enter a name.")]
-    elif len(name) > 100:
-        errors["name"] = [_("Use at most %(limit)d characters.") % {"limit": 100}]
-    elif model.objects.filter(name__iexact=name).exclude(pk=exclude_id or 0).exists():
-        errors["name"] = [_("This name is already taken.")]
+    name = ""
+    try:
+        name = _clean_set_name(model, str(data.get("name") or ""), exclude_id)
+    except ValidationError as exc:
+        errors["name"] = list(exc.messages)
     color = ""
     try:
         color = normalise_color(str(data.get("color") or ""))
@@ -230,9 +248,19 @@ def _clean_set_fields(
     return {"name": name, "color": color}
 
 
+def _save_set(obj: Any) -> None:
+    """Save; the unique name key settles a race between two requests that both passed the check."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ValidationError({"name": [_name_taken()]}) from exc
+
+
 def _set_create(model: SetModel, actor: Actor, data: dict[str, Any]) -> Any:
     require_perm(actor, f"clients.add_{model._meta.model_name}")
-    obj = model.objects.create(**_clean_set_fields(model, data, None))
+    obj = model(**_clean_set_fields(model, data, None))
+    _save_set(obj)
     audit_record(
         actor=actor, event_type=f"clients.{model._meta.model_name}.created", details={"id": obj.pk, "name": obj.name}
     )
@@ -245,7 +273,7 @@ def _set_update(model: SetModel, actor: Actor, obj: Any, data: dict[str, Any]) -
     changes = field_changes({"name": obj.name, "color": obj.color}, values)
     for key, value in values.items():
         setattr(obj, key, value)
-    obj.save()
+    _save_set(obj)
     audit_record(
         actor=actor, event_type=f"clients.{model._meta.model_name}.updated", details={"id": obj.pk}, changes=changes
     )

@@ -2,6 +2,7 @@
 or raises ValidationError with a message for that field. Messages are translated (pl/en)."""
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -16,8 +17,37 @@ from stdnum.pl import nip as stdnum_nip
 from kartoteka.clients import fields
 
 DEFAULT_REGION = "PL"
+
+# The longest note and group or label name accepted (the client fields' limits are in clients.fields).
+NOTE_MAX_LENGTH = 20000
+SET_NAME_MAX_LENGTH = 100
+
+# Control characters (Unicode category Cc) are never stored; multi-line texts keep tabs and line breaks.
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+_CONTROL_MULTI_LINE = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+# The same rules for the OpenAPI document: no control character; "not blank" = one non-space character.
+SINGLE_LINE_PATTERN = f"^[^{_CONTROL}]*$"
+SINGLE_LINE_NOT_BLANK_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+MULTI_LINE_NOT_BLANK_PATTERN = rf"^[^{_CONTROL_MULTI_LINE}]*[^\s{_CONTROL_MULTI_LINE}][^{_CONTROL_MULTI_LINE}]*$"
+_ALLOWED_IN_MULTI_LINE = frozenset("\t\n\r")
 _POSTAL_CODE_PL = re.compile(r"^\d{2}-\d{3}$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def check_text(value: str, *, limit: int, multi_line: bool = False) -> str:
+    """Refuse control characters (NUL included), lone surrogates and a value over `limit` characters."""
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cs") and not (multi_line and ch in _ALLOWED_IN_MULTI_LINE):
+            if multi_line:
+                message = _(
+                    "Remove the control characters (such as NUL) from this text; tabs and line breaks may stay."
+                )
+            else:
+                message = _("Remove the control characters (such as NUL, tabs or line breaks) from this text.")
+            raise ValidationError(message, code="control_characters")
+    if len(value) > limit:
+        raise ValidationError(_("Use at most %(limit)d characters.") % {"limit": limit}, code="max_length")
+    return value
 
 
 def normalise_email(value: str) -> str:
@@ -112,14 +142,14 @@ def normalise_website(value: str) -> str:
 
 
 def normalise_country(value: str) -> str:
-    value = (value or "PL").strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", value):
+    value = value or "PL"
+    if not re.fullmatch(r"[A-Za-z]{2}", value):
         raise ValidationError(_("Enter a two-letter country code, e.g. PL."), code="invalid")
-    return value
+    return value.upper()
 
 
 def normalise_color(value: str) -> str:
-    value = value.strip() or "#6c757d"
+    value = value or "#6c757d"
     if not _COLOR.match(value):
         raise ValidationError(_("Enter a colour as #RRGGBB, e.g. #0d6efd."), code="invalid")
     return value.lower()
@@ -132,6 +162,22 @@ def _required_text(value: str) -> str:
     return value
 
 
+def _country_of(data: dict[str, Any], stored_country: str) -> str:
+    """The country the postal code is checked for; an invalid one is reported under `country` alone."""
+    if "country" not in data:
+        return stored_country
+    try:
+        return normalise_country(str(data.get("country") or ""))
+    except ValidationError:
+        return ""
+
+
+def input_limit(name: str) -> int:
+    """The longest input the form and the API accept for a client field, before normalising."""
+    declared = fields.BY_NAME[name]
+    return declared.input_max_length or declared.max_length
+
+
 def clean_client_fields(data: dict[str, Any], *, stored_country: str = DEFAULT_REGION) -> dict[str, Any]:
     """Validate and normalise the client fields present in `data`.
 
@@ -139,7 +185,7 @@ def clean_client_fields(data: dict[str, Any], *, stored_country: str = DEFAULT_R
     change leaves the country alone (a German client's postal code is not checked as Polish).
     Returns the normalised values; raises one ValidationError with a message per bad field.
     """
-    country = normalise_country(str(data.get("country") or "PL")) if "country" in data else stored_country
+    country = _country_of(data, stored_country)
     cleaners: dict[str, Callable[[str], str]] = {
         "email": normalise_email,
         "phone": normalise_phone,
@@ -154,6 +200,8 @@ def clean_client_fields(data: dict[str, Any], *, stored_country: str = DEFAULT_R
         value = "" if raw is None else str(raw)
         declared = fields.BY_NAME.get(name)
         try:
+            if declared:
+                check_text(value, limit=input_limit(name))
             if name in cleaners:
                 cleaned[name] = cleaners[name](value)
             else:

@@ -6,18 +6,12 @@ from django.http import FileResponse, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from kartoteka.accounts.models import User
+from kartoteka.api.schemas import ERRORS
 from kartoteka.jobs import selectors, services
 from kartoteka.jobs.models import Job
 from kartoteka.jobs.schemas import JobItemPage, JobOut
 
 router = Router(tags=["jobs"])
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -40,7 +34,7 @@ def job_get(request: HttpRequest, job_id: int) -> Job:
     return selectors.job_get(actor=_actor(request), job_id=job_id)
 
 
-@router.post("/jobs/{job_id}/cancel", response={200: JobOut, 409: ErrorOut, **ERRORS}, url_name="job_cancel")
+@router.post("/jobs/{job_id}/cancel", response={200: JobOut, **ERRORS}, url_name="job_cancel")
 def job_cancel(request: HttpRequest, job_id: int) -> Job:
     """Cancel a queued job, or stop a running one after the chunk it is working on (its starter or an
     administrator). What was done by then stays done and is in the report; 409 when the job has ended."""

@@ -69,9 +69,12 @@ def test_token_of_a_deactivated_user_stops_working(employee):
     assert api.get("/api/clients").status_code == 401
 
 
-def test_logged_in_browser_session_may_use_the_api_too(employee_client):
+def test_the_api_is_token_only_a_browser_session_is_not_enough(employee_client):
+    # Issue 6: session auth made a write without a token a CSRF 403; the API now takes tokens only.
     ClientFactory()
-    assert employee_client.get("/api/clients").status_code == 200
+    response = employee_client.get("/api/clients")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_create_api_token_command_prints_a_token_that_works(employee):

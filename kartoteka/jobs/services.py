@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,12 +151,10 @@ def job_cancel(*, actor: Actor, job_id: int) -> Job:
     starter = job.started_by_id is not None and job.started_by_id == getattr(actor, "pk", None)
     if not (starter or (actor.is_active and actor.has_perm("jobs.change_job"))):
         raise PermissionDenied(_("You do not have permission to do this."))
-    now = timezone.now()
-    if Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-        status=Job.Status.CANCELLED, cancel_requested=True, finished_at=now
-    ):
-        pass
-    elif not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(cancel_requested=True):
+    queued = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED)
+    running = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING)
+    stopped = queued.update(status=Job.Status.CANCELLED, cancel_requested=True, finished_at=timezone.now())
+    if not (stopped or running.update(cancel_requested=True)):
         raise ApplicationError(_("The job has already ended."))
     job.refresh_from_db()
     return job
@@ -254,9 +252,30 @@ def jobs_resume_stale(*, now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
+def job_items_prune(*, now: dt.datetime | None = None, batch: int = 50_000) -> int:
+    """Forget the per-client outcomes of jobs that ended more than KARTOTEKA_JOB_ITEMS_KEEP_DAYS ago.
+
+    The jobs and their reports (counts) stay. At most `batch` rows go per call, each job's in
+    one DELETE by item-id range, so the worker never holds the database for long.
+    """
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=settings.KARTOTEKA_JOB_ITEMS_KEEP_DAYS)
+    has_items = Exists(JobItem.objects.filter(job_id=OuterRef("pk")))
+    old = Job.objects.filter(has_items, status__in=Job.FINISHED, finished_at__lt=limit).order_by("pk")
+    deleted = 0
+    for job_id in old.values_list("pk", flat=True)[:100]:
+        items = JobItem.objects.filter(job_id=job_id).order_by("id")
+        bound = items.values_list("id", flat=True)[batch - deleted - 1 : batch - deleted].first()
+        gone, _ = (items.filter(id__lte=bound) if bound is not None else items).delete()
+        deleted += gone
+        if deleted >= batch:
+            break
+    return deleted
+
+
 def jobs_maintain() -> dict[str, int]:
     """What the worker does on start-up and every KARTOTEKA_JOB_SWEEP_INTERVAL seconds."""
-    return {**jobs_resume_stale(), "files_expired": job_files_expire()}
+    return {**jobs_resume_stale(), "files_expired": job_files_expire(), "items_pruned": job_items_prune()}
 
 
 # --- notifications ---------------------------------------------------------------------------

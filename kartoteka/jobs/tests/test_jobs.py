@@ -257,3 +257,35 @@ def test_impossible_job_ids_and_outcomes_are_not_server_errors(manager, manager_
     assert manager_client.get(f"/jobs/{2**64}/").status_code == 404
     job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
     assert api.get(f"/api/jobs/{job.pk}/items", {"outcome": "x\x00"}).status_code == 422
+
+
+def test_a_cancelled_job_whose_worker_died_ends_as_cancelled(manager, settings):
+    from kartoteka.jobs.services import jobs_resume_stale
+
+    job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    job_start(job_id=job.pk)
+    job_cancel(actor=manager, job_id=job.pk)  # asked to stop, but its worker is gone
+    later = timezone.now() + timedelta(seconds=settings.KARTOTEKA_JOB_STALE_AFTER + 1)
+    assert jobs_resume_stale(now=later) == {"resumed": 0, "failed": 0, "cancelled": 1}
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+    assert job.finished_at is not None
+
+
+def test_per_item_outcomes_of_old_jobs_are_pruned_in_batches_and_the_reports_stay(manager, settings):
+    from kartoteka.jobs.services import job_items_prune
+
+    old, recent = (job_create(actor=manager, kind="test.count", action="test.count", parameters={}) for _ in range(2))
+    for job in (old, recent):
+        JobItem.objects.bulk_create(JobItem(job=job, object_id=n) for n in range(1, 6))
+        job_execute(job_id=job.pk)
+    Job.objects.filter(pk=old.pk).update(
+        finished_at=timezone.now() - timedelta(days=settings.KARTOTEKA_JOB_ITEMS_KEEP_DAYS + 1)
+    )
+    assert job_items_prune(batch=3) == 3
+    assert job_items_prune(batch=3) == 2
+    assert job_items_prune(batch=3) == 0
+    assert not JobItem.objects.filter(job=old).exists()
+    assert JobItem.objects.filter(job=recent).count() == 5
+    old.refresh_from_db()
+    assert old.result == {"counted": 5}

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kartoteka.accounts",
     "kartoteka.audit",
     "kartoteka.clients",
+    "kartoteka.contacts",
     "kartoteka.bulk",
     "kartoteka.api",
 ]

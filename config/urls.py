@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("kartoteka.accounts.urls")),
     path("clients/", include("kartoteka.clients.urls")),
     path("clients/", include("kartoteka.bulk.urls")),
+    path("clients/", include("kartoteka.contacts.urls")),
     path("jobs/", include("kartoteka.jobs.urls")),
     path("api/", api_urls()),
     re_path(r"^api/(?P<path>.*)$", endpoint_not_found),

@@ -22,6 +22,10 @@ _EMPLOYEE_PERMS = {
     "clients.add_clientgroup",
     "clients.view_label",
     "audit.view_auditevent",
+    "contacts.view_contactperson",
+    "contacts.add_contactperson",
+    "contacts.change_contactperson",
+    "contacts.delete_contactperson",
 }
 _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.change_clientgroup",

@@ -92,11 +92,13 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
 def _register_routers() -> None:
     from kartoteka.bulk.api import router as bulk_router
     from kartoteka.clients.api import router as clients_router
+    from kartoteka.contacts.api import router as contacts_router
     from kartoteka.jobs.api import router as jobs_router
 
     api.add_router("/", clients_router)
     api.add_router("/", bulk_router)
     api.add_router("/", jobs_router)
+    api.add_router("/", contacts_router)
 
 
 _register_routers()

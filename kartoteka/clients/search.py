@@ -2,11 +2,17 @@
 
 Both index `Client.search_text`, a folded copy of the searchable fields (services keep it
 up to date), so 'lodz' finds 'Łódź' and any part of a word of three letters or more matches.
+
+Other apps add what else finds a client (contact persons' names, e-mails and phones) by
+registering a search source: for a client, the value dicts (shaped like a client's fields) to fold
+into its search_text. `search_text_for(..., client_id=)` includes them, and the app calls
+`search_text_refresh` in the same transaction as each change to its rows.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -24,16 +30,43 @@ FTS_TABLE = "clients_client_fts"
 _TRIGRAM = 3
 
 
-def search_text_for(values: dict[str, Any]) -> str:
-    """The folded text that search matches, built from a client's searchable field values."""
+# For one client id: more value dicts (keys of fields.SEARCHABLE) whose text finds that client.
+SearchSource = Callable[[int], list[dict[str, Any]]]
+_SOURCES: list[SearchSource] = []
+
+
+def register_search_source(source: SearchSource) -> SearchSource:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    return source
+
+
+def search_text_for(values: dict[str, Any], *, client_id: int | None = None) -> str:
+    """The folded text that search matches, built from a client's searchable field values
+    (and, given the client's id, from the registered sources' values for it)."""
+    records = [values]
+    if client_id is not None:
+        records += [record for source in _SOURCES for record in source(client_id)]
     parts: list[str] = []
-    for name in fields.SEARCHABLE:
-        value = str(values.get(name) or "")
-        if name == "phone":  # found by "+48600…", "48600…" and the national "600…"
-            parts += [value.lstrip("+"), _national_digits(value)]
-        else:
-            parts.append(value)
+    for record in records:
+        for name in fields.SEARCHABLE:
+            value = str(record.get(name) or "")
+            if name == "phone":  # found by "+48600…", "48600…" and the national "600…"
+                parts += [value.lstrip("+"), _national_digits(value)]
+            else:
+                parts.append(value)
     return fold(" ".join(p for p in parts if p))
+
+
+def search_text_refresh(client_id: int) -> None:
+    """Recompute one client's search_text after a change to rows a search source reads
+    (one read of the client, the sources' reads, one UPDATE; the SQLite index follows by trigger)."""
+    from kartoteka.clients.models import Client
+
+    values = Client._base_manager.filter(pk=client_id).values(*fields.SEARCHABLE).first()
+    if values is not None:
+        text = search_text_for(values, client_id=client_id)
+        Client._base_manager.filter(pk=client_id).update(search_text=text)
 
 
 def sort_name_for(values: dict[str, Any]) -> str:

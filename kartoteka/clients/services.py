@@ -126,7 +126,7 @@ def client_update(
     for name, value in values.items():
         setattr(client, name, value)
     current = {n: getattr(client, n) for n in fields.EDITABLE}
-    client.search_text = search_text_for(current)
+    client.search_text = search_text_for(current, client_id=client.pk)  # with its contact persons etc.
     client.sort_name = sort_name_for(current)
     client.updated_by = user_of(actor)
     client.save()

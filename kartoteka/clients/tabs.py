@@ -30,6 +30,8 @@ register_client_tab(
         permission="clients.view_note",
         order=10,
         badge=_note_count,
+        menu_label=_("Show notes"),
+        menu_icon="bi-journal-text",
     )
 )
 register_client_tab(
@@ -40,5 +42,7 @@ register_client_tab(
         template="clients/tabs/history.html",
         permission="audit.view_auditevent",
         order=1000,  # last, whatever other apps add
+        menu_label=_("Show history"),
+        menu_icon="bi-clock-history",
     )
 )

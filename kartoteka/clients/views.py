@@ -27,7 +27,7 @@ from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, render_rows
 from kartoteka.core.pagination import InvalidCursor, Page
 from kartoteka.core.permissions import require_perm
-from kartoteka.core.tabs import render_client_tab
+from kartoteka.core.tabs import ClientTab, client_tabs, render_client_tab
 from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
 
 LIST_COLUMNS = (
@@ -88,6 +88,7 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         "labels": labels,
         "archived": archived,
         "id_mark": _ID_MARK,
+        "row_menu": _row_menu(request),
     }
 
 
@@ -110,6 +111,12 @@ def _attach_badges(
             ids = members[relation].get(client.pk, ())
             shown += [html for _order, html in sorted(badges[relation][pk] for pk in ids if pk in badges[relation])]
         client.badges = mark_safe("".join(shown))  # type: ignore[attr-defined]  # noqa: S308 -- format_html parts
+
+
+def _row_menu(request: AuthedRequest) -> list[tuple[ClientTab, str]]:
+    """The shared Options menu: the client-page tabs (of any app) that offer themselves there."""
+    offered = [tab for tab in client_tabs(actor=request.user) if tab.menu_label]
+    return [(tab, reverse(tab.url_name, args=[_ID_MARK])) for tab in offered]
 
 
 def _row_page(request: AuthedRequest) -> RowPage:

@@ -46,6 +46,9 @@ class ClientTab:
     # A count next to the label (None: no badge). Called once per page for each visible tab.
     badge: Callable[[Actor, Client], int | None] | None = None
     icon: str = ""
+    # The client list row's "Options" menu opens the tab under this label (empty: not offered).
+    menu_label: StrPromise | str = ""
+    menu_icon: str = ""
 
 
 _TABS: dict[str, ClientTab] = {}

@@ -72,6 +72,13 @@
     });
   }
 
+  // A dialog's form saved (the server sent the `kt-dialog-done` event with the refreshed list): close it.
+  function closeDialog() {
+    var modal = document.querySelector("#modal-slot .modal");
+    if (modal && window.bootstrap) { window.bootstrap.Modal.getOrCreateInstance(modal).hide(); }
+  }
+
+  document.addEventListener("kt-dialog-done", closeDialog);
   document.addEventListener("htmx:afterSettle", showJobToasts);
 
   // A row's "Options" (data-row-menu): the page has one menu (#row-menu); a copy with this row's

@@ -4,7 +4,9 @@ from typing import Any
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
 
+from kartoteka.audit.titles import field_label
 from kartoteka.clients.fields import label_of
 from kartoteka.clients.models import Client
 from kartoteka.clients.validation import format_phone
@@ -14,7 +16,7 @@ register = template.Library()
 
 @register.filter
 def client_field_label(name: str) -> str:
-    declared = label_of(name)
+    declared = label_of(name) or field_label(name)  # the client's, or another app's (audit.titles)
     if declared:
         return declared
     try:
@@ -29,6 +31,8 @@ def client_field_label(name: str) -> str:
 def client_field_value(value: Any, name: str) -> str:
     if value in (None, "", []):
         return "∅"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if name == "status":

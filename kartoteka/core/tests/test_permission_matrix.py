@@ -31,6 +31,7 @@ from django.utils import timezone
 from kartoteka.accounts.models import User
 from kartoteka.accounts.services import api_token_create
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
+from kartoteka.contacts.tests.factories import ContactPersonFactory
 from kartoteka.jobs.models import Job
 
 ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR = "anonymous", "outsider", "employee", "manager", "administrator"
@@ -56,6 +57,7 @@ class Objects:
     group: Any
     label: Any
     job: Job
+    contact: Any = None  # a contact person of `client`
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def api(**methods_and_options: Any) -> Rule:
 
 CLIENT_FORM = {"first_name": "Anna", "last_name": "Nowak", "email": "anna.nowak@example.pl", "country": "PL"}
 COLOURED = {"name": "Nowa nazwa", "color": "#123456"}
+CONTACT = {"first_name": "Jan", "last_name": "Nowak", "email": "jan.nowak@example.pl"}
+PICKUP = {"name": "Jan Kowalski"}
 
 
 def _bulk(o: Objects) -> dict[str, Any]:
@@ -122,6 +126,11 @@ RULES: dict[str, Rule] = {
     "bulk:client_delete": web(get=ADMINISTRATOR, post=ADMINISTRATOR, archived=True, data={"confirm_count": "1"}),
     "bulk:client_mail": web(get=EMPLOYEE, archived=True),
     # The job was started by someone else: only those who see every job (administrators) find it.
+    "contacts:list": web(get=EMPLOYEE),
+    "contacts:create": web(get=EMPLOYEE, post=EMPLOYEE, data=CONTACT),
+    "contacts:edit": web(get=EMPLOYEE, post=EMPLOYEE, data=CONTACT),
+    "contacts:delete": web(get=EMPLOYEE, post=EMPLOYEE),
+    "contacts:pickup_check": web(post=EMPLOYEE, data=PICKUP),
     "jobs:detail": web(get=ADMINISTRATOR, deny=(404,)),
     "jobs:cancel": web(post=ADMINISTRATOR, deny=(404,)),
     "jobs:file": web(get=ADMINISTRATOR, deny=(404,)),
@@ -158,6 +167,9 @@ RULES: dict[str, Rule] = {
     "api/clients/<client_id>/archive": api(POST=MANAGER),
     "api/clients/<client_id>/restore": api(POST=MANAGER, archived=True),
     "api/archive": api(GET=EMPLOYEE),
+    "api/clients/<client_id>/contacts": api(GET=EMPLOYEE, POST=EMPLOYEE, data=CONTACT),
+    "api/contacts/<contact_id>": api(GET=EMPLOYEE, PATCH=EMPLOYEE, DELETE=EMPLOYEE, data={"position": "Prezes"}),
+    "api/clients/<client_id>/mail-pickup-check": api(POST=EMPLOYEE, data=PICKUP),
     "api/jobs": api(GET=USER),  # the jobs one may see (one's own; every job for administrators)
     "api/jobs/<job_id>": api(GET=ADMINISTRATOR, deny=(404,)),
     "api/jobs/<job_id>/cancel": api(POST=ADMINISTRATOR, deny=(404,)),
@@ -229,6 +241,7 @@ def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
     return {
         "client_id": str(client.pk), "note_id": str(o.note.pk), "job_id": str(o.job.pk), "pk": str(o.group.pk),
         "kind": "groups", "name": "archive", "path": "no-such-endpoint", "uidb64": "MQ", "token": "wrong-token",
+        "contact_id": str(o.contact.pk),
     }  # fmt: skip
 
 
@@ -286,6 +299,7 @@ def objects(db, settings, tmp_path) -> Objects:
         job=Job.objects.create(
             started_by=author, action="archive", total=1, file_path="stored-export", file_name="export.csv"
         ),
+        contact=ContactPersonFactory(client=client),
     )
 
 

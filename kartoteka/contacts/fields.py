@@ -27,6 +27,7 @@ class ContactField:
     input_max_length: int | None = None
     input_type: str = ""
     icon: str = ""  # a flag's icon in the list
+    multi_line: bool = False  # keeps tabs and line breaks
 
 
 CONTACT_FIELDS: tuple[ContactField, ...] = (
@@ -39,7 +40,7 @@ CONTACT_FIELDS: tuple[ContactField, ...] = (
     ContactField("may_collect_mail", _("May collect mail"), flag=True, personal=False, icon="bi-envelope-check"),
     ContactField("may_represent", _("May represent"), flag=True, personal=False, icon="bi-briefcase"),
     ContactField("id_document_number", _("ID document number"), 20, input_max_length=40),
-    ContactField("additional_info", _("Additional information"), 5000),
+    ContactField("additional_info", _("Additional information"), 5000, multi_line=True),
 )
 
 BY_NAME: dict[str, ContactField] = {f.name: f for f in CONTACT_FIELDS}

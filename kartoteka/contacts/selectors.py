@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import client_scope
+from kartoteka.clients.validation import check_text
 from kartoteka.contacts.models import ContactPerson
 from kartoteka.contacts.validation import normalise_document_number
 from kartoteka.core.actors import Actor
@@ -75,26 +76,18 @@ def name_key(text: str) -> tuple[str, ...]:
 
 
 MAX_NAME_LENGTH = 201
+DOCUMENT_INPUT_LIMIT = 40
 
 
 def mail_pickup_check(*, actor: Actor, client: Client, name: str, document_number: str = "") -> PickupAnswer:
     """May the person of this name (with this ID document, if given) collect the client's mail?
 
     Only the whole name counts: the same surname with another first name is no contact person
-    at all. When a person has a document number on file, a number given must be that one.
+    at all (one word alone matches nobody: every contact person has both names). When a person
+    has a document number on file, a number given must be that one.
     """
-    key = name_key(name or "")
-    errors: dict[str, list[str]] = {}
-    if len(key) < 2:
-        errors["name"] = [_("Enter the person's first and last name.")]
-    elif len(name) > MAX_NAME_LENGTH:
-        errors["name"] = [_("Use at most %(limit)d characters.") % {"limit": MAX_NAME_LENGTH}]
-    try:
-        document = normalise_document_number(document_number or "")
-    except ValidationError as exc:
-        errors["document_number"] = list(exc.messages)
-    if errors:
-        raise ValidationError(errors)
+    name, document = _clean_check_input(name or "", document_number or "")
+    key = name_key(name)
     same_name = [c for c in client_contacts(actor=actor, client=client) if name_key(c.full_name) == key]
     if not same_name:
         return PickupAnswer(PickupResult.UNKNOWN)
@@ -105,6 +98,25 @@ def mail_pickup_check(*, actor: Actor, client: Client, name: str, document_numbe
     if mismatched:
         return PickupAnswer(PickupResult.NOT_ALLOWED, mismatched[0], document_mismatch=True)
     return PickupAnswer(PickupResult.NOT_ALLOWED, same_name[0])
+
+
+def _clean_check_input(name: str, document_number: str) -> tuple[str, str]:
+    errors: dict[str, list[str]] = {}
+    document = ""
+    try:
+        check_text(name, limit=MAX_NAME_LENGTH)
+        if not name.strip():
+            raise ValidationError(_("Enter the person's first and last name."), code="required")
+    except ValidationError as exc:
+        errors["name"] = list(exc.messages)
+    try:
+        check_text(document_number, limit=DOCUMENT_INPUT_LIMIT)
+        document = normalise_document_number(document_number)
+    except ValidationError as exc:
+        errors["document_number"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return name, document
 
 
 def _document_fits(contact: ContactPerson, document: str) -> bool:

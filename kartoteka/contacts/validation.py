@@ -8,22 +8,24 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from kartoteka.clients.validation import normalise_email, normalise_phone
+from kartoteka.clients.validation import check_text, normalise_email, normalise_phone
 from kartoteka.contacts import fields
 
-_DOCUMENT = re.compile(r"^[A-Z0-9]{5,20}$")
+# ASCII letters and digits, checked before upper-casing (which would turn e.g. "ﬀ" into "FF").
+DOCUMENT_INPUT_PATTERN = r"^[A-Za-z0-9 -]*$"  # what the API documents: spaces and dashes are dropped
+_DOCUMENT = re.compile(r"[A-Za-z0-9]{5,20}")
 _TRUE = {"1", "true", "on", "yes", "t", "y"}
 _FALSE = {"", "0", "false", "off", "no", "f", "n"}
 
 
 def normalise_document_number(value: str) -> str:
     """An ID card or passport number as the desk compares it: 'abc 123-456' -> 'ABC123456'."""
-    value = re.sub(r"[\s-]+", "", value).upper()
-    if value and not _DOCUMENT.match(value):
+    value = re.sub(r"[ -]+", "", value)
+    if value and not _DOCUMENT.fullmatch(value):
         raise ValidationError(
             _("Enter the document number as 5 to 20 letters and digits, e.g. ABC123456."), code="invalid"
         )
-    return value
+    return value.upper()
 
 
 def _optional_email(value: str) -> str:
@@ -44,8 +46,14 @@ def _flag(raw: Any) -> bool:
 _CLEANERS = {"email": _optional_email, "phone": normalise_phone, "id_document_number": normalise_document_number}
 
 
+def input_limit(field: fields.ContactField) -> int:
+    """The longest input the form and the API accept for a field, before normalising."""
+    return field.input_max_length or field.max_length
+
+
 def _text(field: fields.ContactField, raw: Any) -> str:
     value = "" if raw is None else str(raw)
+    check_text(value, limit=input_limit(field), multi_line=field.multi_line)
     value = _CLEANERS[field.name](value) if field.name in _CLEANERS else value.strip()
     if field.required and not value:
         raise ValidationError(_("This field is required."), code="required")

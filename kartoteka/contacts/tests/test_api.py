@@ -125,3 +125,16 @@ def test_an_outsider_is_refused(outsider):
     assert api.get(f"/api/contacts/{contact.pk}").status_code == 403
     assert api.delete(f"/api/contacts/{contact.pk}").status_code == 403
     assert ContactPerson.objects.count() == 1
+
+
+def test_an_unknown_field_or_a_control_character_is_a_422_on_that_field(api):
+    url = f"/api/clients/{ClientFactory().pk}/contacts"
+    unknown = _post(api, url, {"first_name": "A", "last_name": "B", "may_colect_mail": True})
+    assert unknown.status_code == 422
+    assert "may_colect_mail" in unknown.json()["errors"]
+    control = _post(api, url, {"first_name": "A\x00", "last_name": "B", "additional_info": "line\nbreak\tkept"})
+    assert control.status_code == 422
+    assert set(control.json()["errors"]) == {"first_name"}
+    kept = _post(api, url, {"first_name": "A", "last_name": "B", "additional_info": "line\nbreak\tkept"})
+    assert kept.json()["additional_info"] == "line\nbreak\tkept"
+    assert ContactPerson.objects.count() == 1

@@ -136,7 +136,7 @@ def _check(employee, client, name, document=""):
 
 
 @pytest.mark.parametrize(
-    "typed", ["Jan Kowalski", "kowalski jan", "  JAN   kowalski ", "Kowalski, Jan", "jan\tKOWALSKI"]
+    "typed", ["Jan Kowalski", "kowalski jan", "  JAN   kowalski ", "Kowalski, Jan", "jan\u00a0KOWALSKI"]
 )
 def test_the_desk_finds_a_person_regardless_of_order_case_and_spaces(employee, desk, typed):
     client, jan, _, _ = desk
@@ -160,13 +160,25 @@ def test_a_person_without_may_collect_mail_is_not_allowed(employee, desk):
 
 @pytest.mark.parametrize("typed", ["Piotr Kowalski", "Kowalski", "Jan", "Jan Kowalski Nowak", "Jana Kowalski"])
 def test_another_first_name_or_a_partial_name_is_no_such_contact_person(employee, desk, typed):
-    client = desk[0]
-    answer = _check(employee, client, typed) if len(typed.split()) > 1 else None
-    if answer is None:  # one word is not a whole name: the desk is asked for both
-        with pytest.raises(ValidationError):
-            _check(employee, client, typed)
-        return
+    answer = _check(employee, desk[0], typed)
     assert (answer.result, answer.contact) == (PickupResult.UNKNOWN, None)
+
+
+BAD_QUESTIONS = [
+    ("", "", "name"),
+    ("  ", "", "name"),
+    ("Jan\x00Kowalski", "", "name"),
+    ("x" * 202, "", "name"),
+    ("Jan Kowalski", "AB!", "document_number"),
+    ("Jan Kowalski", "ﬀ12345", "document_number"),  # upper-cased it would pass as FF12345
+]
+
+
+@pytest.mark.parametrize(("name", "document", "field"), BAD_QUESTIONS)
+def test_a_blank_or_malformed_question_is_a_field_error(employee, desk, name, document, field):
+    with pytest.raises(ValidationError) as exc_info:
+        _check(employee, desk[0], name, document)
+    assert set(_errors(exc_info)) == {field}
 
 
 def test_a_wrong_document_number_when_one_is_on_file_is_not_allowed(employee, desk):

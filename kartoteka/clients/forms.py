@@ -3,8 +3,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kartoteka.clients import selectors
 from kartoteka.clients.fields import CLIENT_FIELDS, ClientField
 from kartoteka.clients.models import ClientGroup, Label
+from kartoteka.core.actors import Actor
 
 
 class ServiceCharField(forms.CharField):
@@ -26,17 +28,23 @@ class ClientForm(forms.Form):
 
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups"),
-        queryset=ClientGroup.objects.order_by("name"),
+        queryset=ClientGroup.objects.none(),  # the actor's groups: set in __init__
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     labels = forms.ModelMultipleChoiceField(
         label=_("Labels"),
-        queryset=Label.objects.order_by("name"),
+        queryset=Label.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     allow_duplicates = forms.BooleanField(label=_("Save anyway"), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The choices are read through the actor's scope, like every other read (DESIGN.md).
+        self.fields["groups"].queryset = selectors.groups_all(actor=actor)  # type: ignore[attr-defined]
+        self.fields["labels"].queryset = selectors.labels_all(actor=actor)  # type: ignore[attr-defined]
 
     def client_fields(self) -> list[tuple[forms.BoundField, ClientField]]:
         """The declared fields in order, for the template: (bound field, declaration)."""

@@ -294,7 +294,7 @@ def _save_client(request: AuthedRequest, form: ClientForm, client: Client | None
 @require_http_methods(["GET", "POST"])
 def client_create_view(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, "clients.add_client")  # no form for someone who may not save it
-    form = ClientForm(request.POST or None)
+    form = ClientForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         client = _save_client(request, form, None)
         if client is not None:
@@ -311,7 +311,7 @@ def client_edit_view(request: AuthedRequest, client_id: int) -> HttpResponse:
     initial["phone"] = client.phone_display
     initial["groups"] = list(client.groups.all())
     initial["labels"] = list(client.labels.all())
-    form = ClientForm(request.POST or None, initial=initial)
+    form = ClientForm(request.POST or None, initial=initial, actor=request.user)
     if request.method == "POST" and form.is_valid():
         saved = _save_client(request, form, client)
         if saved is not None:
@@ -458,5 +458,7 @@ def group_quick_create_view(request: AuthedRequest) -> HttpResponse:
         selected.add(group.pk)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    form = ClientForm(initial={"groups": list(selectors.groups_by_ids(actor=request.user, ids=selected))})
+    form = ClientForm(
+        initial={"groups": list(selectors.groups_by_ids(actor=request.user, ids=selected))}, actor=request.user
+    )
     return render(request, "clients/form.html#groups_field", {"form": form, "group_error": error})

@@ -65,6 +65,7 @@ class Rule:
     levels: dict[str, str]  # method -> the lowest role allowed (or PUBLIC / STAFF_SITE)
     data: Callable[[Objects], dict[str, Any]] | dict[str, Any] = field(default_factory=dict)
     archived: bool = False  # client_id points at the archived client
+    label: bool = False  # pk points at the label (else at the group)
     deny: tuple[int, ...] = (403, 404)
 
 
@@ -153,7 +154,7 @@ RULES: dict[str, Rule] = {
     "api/groups": api(GET=EMPLOYEE, POST=EMPLOYEE, data=COLOURED),
     "api/groups/<pk>": api(GET=EMPLOYEE, PATCH=MANAGER, DELETE=MANAGER, data=COLOURED),
     "api/labels": api(GET=EMPLOYEE, POST=MANAGER, data=COLOURED),
-    "api/labels/<pk>": api(GET=EMPLOYEE, PATCH=MANAGER, DELETE=MANAGER, data=COLOURED),
+    "api/labels/<pk>": api(GET=EMPLOYEE, PATCH=MANAGER, DELETE=MANAGER, data=COLOURED, label=True),
     "api/clients/bulk/archive": api(POST=MANAGER, data=_bulk_api),
     "api/clients/bulk/restore": api(POST=MANAGER, data=lambda o: _bulk_api(o, archived=True)),
     "api/clients/bulk/delete": api(
@@ -239,7 +240,8 @@ def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
         return {"object_id": "1", "content_type_id": "1", "app_label": "auth", "url": "no-such-page"}
     client = o.archived if rule.archived else o.client
     return {
-        "client_id": str(client.pk), "note_id": str(o.note.pk), "job_id": str(o.job.pk), "pk": str(o.group.pk),
+        "client_id": str(client.pk), "note_id": str(o.note.pk), "job_id": str(o.job.pk),
+        "pk": str((o.label if rule.label else o.group).pk),
         "kind": "groups", "name": "archive", "path": "no-such-endpoint", "uidb64": "MQ", "token": "wrong-token",
         "contact_id": str(o.contact.pk),
     }  # fmt: skip
@@ -287,6 +289,7 @@ def objects(db, settings, tmp_path) -> Objects:
     author = _user("author", None)
     settings.KARTOTEKA_JOB_FILES_DIR = tmp_path
     (tmp_path / "stored-export").write_text("id;name\n")
+    ClientGroupFactory()  # so that the group's id differs from the label's (a wrong id in a URL shows)
     group, label = ClientGroupFactory(), LabelFactory()
     client = ClientFactory(groups=[group], labels=[label])
     return Objects(

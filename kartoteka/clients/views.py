@@ -135,6 +135,7 @@ def _row_page(request: AuthedRequest) -> RowPage:
                      "inactive": format_html('<span class="badge text-bg-secondary">{}</span>', _("Inactive"))},
     }  # fmt: skip
     perms = {
+        "edit": request.user.has_perm("clients.change_client"),
         "archive": request.user.has_perm("clients.archive_client"),
         "delete": request.user.has_perm("clients.delete_client"),
     }

@@ -120,3 +120,22 @@ def test_client_page_costs_a_bounded_number_of_queries(employee_client, django_a
         )  # fmt: skip
     with django_assert_max_num_queries(len(base.captured_queries) + 3):  # one per badge, not per row
         employee_client.get(url)
+
+
+def test_list_rows_link_history_and_edit_only_for_those_who_may_use_them(client, db):
+    client.force_login(_user_with("clients.view_client", "clients.view_clientgroup", "clients.view_label"))
+    customer = ClientFactory()
+    page = client.get(reverse("clients:list")).content.decode()
+    assert f'data-client-id="{customer.id}"' in page
+    assert 'data-menu-tab="history"' not in page  # the shared Options menu
+    assert 'data-menu-tab="notes"' not in page
+    assert reverse("clients:edit", args=[customer.id]) not in page
+    detail = client.get(reverse("clients:detail", args=[customer.id])).content.decode()
+    assert reverse("clients:edit", args=[customer.id]) not in detail
+
+
+def test_list_rows_link_history_for_employees(employee_client):
+    customer = ClientFactory()
+    page = employee_client.get(reverse("clients:list")).content.decode()
+    assert 'data-menu-tab="history"' in page
+    assert reverse("clients:edit", args=[customer.id]) in page

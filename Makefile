@@ -30,6 +30,8 @@ run: $(VENV)/.runtime
 ## test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: $(VENV)/.dev
 	$(PY) -m pytest
+	# Two real concurrent writers need a file database (the in-memory test one cannot wait for a lock).
+	TEST_DB_NAME=var/test-concurrency.sqlite3 $(PY) -m pytest -q kartoteka/clients/tests/test_concurrent_writers.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

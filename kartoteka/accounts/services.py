@@ -6,6 +6,7 @@ from kartoteka.accounts.roles import ROLES
 from kartoteka.audit.services import audit_record
 
 
+@transaction.atomic(durable=True)
 def api_token_create(*, user: User, name: str = "") -> str:
     """Create a token for `user` and return its secret (stored only as a digest)."""
     secret = ApiToken.new_secret()

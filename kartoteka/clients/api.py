@@ -2,18 +2,19 @@
 
 Every endpoint makes one selector or service call; the services check permissions, validate and
 write the audit log, so the API behaves exactly like the web UI. Errors are translated to HTTP by
-the handlers in kartoteka.api.api (422 per-field messages, 404, 403, 409).
+the handlers in kartoteka.api.api (422 per-field messages, 404, 403, 409); a stale If-Match is 412.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
-from django.http import HttpRequest
-from ninja import Query, Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Query, Router, Status
 
 from kartoteka.accounts.models import User
-from kartoteka.api.schemas import BODY_ERRORS, ERRORS, PathId
+from kartoteka.api.schemas import BODY_ERRORS, ERRORS, ErrorOut, PathId
 from kartoteka.clients import selectors, services
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, Note
@@ -86,12 +87,52 @@ def client_create(request: HttpRequest, payload: ClientCreateIn) -> Status[Any]:
     return Status(201, client)
 
 
+# --- versions: ETag / If-Match ----------------------------------------------------------
+# The ETag is a strong validator of the client's version: "<id>-<version>". Every write to the
+# client (an edit, a status change, archive, a bulk action) raises the version.
+
+IF_MATCH: Any = Header(  # type: ignore[type-arg]
+    None,
+    alias="If-Match",
+    description="The ETag from your GET: the change is refused with 412 if the client changed since. "
+    "Without it, PATCH/PUT apply to the client as it is now (only the fields whose value differs are written).",
+)
+VERSIONED_WRITE_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 412: ErrorOut}
+
+
+def _etag(client: Client) -> str:
+    return f'"{client.pk}-{client.version}"'
+
+
+def _expected_version(if_match: str | None, client: Client) -> int | None:
+    """The version an If-Match asks for: None for none or `*`; 0 (never current) when no tag can match."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    versions = []
+    for tag in if_match.split(","):
+        match = re.fullmatch(rf'"{client.pk}-(\d{{1,18}})"', tag.strip())  # a weak W/ tag never matches
+        if match:
+            versions.append(int(match.group(1)))
+    return client.version if client.version in versions else 0
+
+
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS}, url_name="client")
-def client_get(request: HttpRequest, client_id: PathId) -> Client:
-    return selectors.client_get(actor=_actor(request), client_id=client_id)
+def client_get(request: HttpRequest, response: HttpResponse, client_id: PathId) -> Client:
+    """One client; the `ETag` header is its version, to send back as `If-Match` when changing it."""
+    client = selectors.client_get(actor=_actor(request), client_id=client_id)
+    response["ETag"] = _etag(client)
+    return client
 
 
-def _client_update(request: HttpRequest, client_id: int, payload: ClientIn, *, partial: bool) -> Status[Any]:
+def _client_update(
+    request: HttpRequest,
+    response: HttpResponse,
+    client_id: int,
+    payload: ClientIn,
+    if_match: str | None,
+    *,
+    partial: bool,
+) -> Status[Any]:
     actor = _actor(request)
     client = selectors.client_get(actor=actor, client_id=client_id)
     given = payload.model_dump(exclude_unset=partial)
@@ -103,22 +144,43 @@ def _client_update(request: HttpRequest, client_id: int, payload: ClientIn, *, p
             groups=payload.groups if partial else (payload.groups or []),
             labels=payload.labels if partial else (payload.labels or []),
             allow_duplicates=payload.allow_duplicates,
+            expected_version=_expected_version(if_match, client),
         )
     except services.PossibleDuplicates as exc:
         return Status(409, _duplicates_error(exc))
+    except services.StaleEdit as exc:
+        response["ETag"] = _etag(exc.client)
+        return Status(412, {"detail": exc.message})
+    response["ETag"] = _etag(client)
     return Status(200, client)
 
 
-@router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE_ERRORS}, url_name="client_patch")
-def client_patch(request: HttpRequest, client_id: PathId, payload: ClientIn) -> Status[Any]:
-    """Change only the fields sent; `groups` / `labels`, when sent, replace the client's sets."""
-    return _client_update(request, client_id, payload, partial=True)
+@router.patch("/clients/{client_id}", response={200: ClientOut, **VERSIONED_WRITE_ERRORS}, url_name="client_patch")
+def client_patch(
+    request: HttpRequest, response: HttpResponse, client_id: PathId, payload: ClientIn, if_match: str | None = IF_MATCH
+) -> Status[Any]:
+    """Change only the fields sent; `groups` / `labels`, when sent, replace the client's sets.
+
+    A change made meanwhile by someone else to other fields is kept. With `If-Match`, a client
+    changed since your GET is not changed (412, with the current `ETag`).
+    """
+    return _client_update(request, response, client_id, payload, if_match, partial=True)
 
 
-@router.put("/clients/{client_id}", response={200: ClientOut, **WRITE_ERRORS}, url_name="client_put")
-def client_put(request: HttpRequest, client_id: PathId, payload: ClientCreateIn) -> Status[Any]:
-    """Replace the client's fields: a field not sent becomes empty, groups and labels become `[]`."""
-    return _client_update(request, client_id, payload, partial=False)
+@router.put("/clients/{client_id}", response={200: ClientOut, **VERSIONED_WRITE_ERRORS}, url_name="client_put")
+def client_put(
+    request: HttpRequest,
+    response: HttpResponse,
+    client_id: PathId,
+    payload: ClientCreateIn,
+    if_match: str | None = IF_MATCH,
+) -> Status[Any]:
+    """Replace the client's fields: a field not sent becomes empty, groups and labels become `[]`.
+
+    Send `If-Match` so that you replace what you read: without it, a change made meanwhile by
+    someone else is overwritten by your values.
+    """
+    return _client_update(request, response, client_id, payload, if_match, partial=False)
 
 
 @router.post("/clients/{client_id}/status", response={200: ClientOut, **BODY_ERRORS}, url_name="client_status")

@@ -1,3 +1,4 @@
+import json
 from typing import Any
 
 from django import forms
@@ -39,6 +40,17 @@ class ClientForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     allow_duplicates = forms.BooleanField(label=_("Save anyway"), required=False, widget=forms.HiddenInput)
+    # An edit's starting point: the client's version and values when the form was opened.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    original = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def original_values(self) -> dict[str, Any]:
+        """The values the edit started from (empty when unknown or tampered with)."""
+        try:
+            values = json.loads(self.cleaned_data.get("original") or "{}")
+        except ValueError:
+            return {}
+        return values if isinstance(values, dict) else {}
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

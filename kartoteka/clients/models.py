@@ -95,6 +95,9 @@ class Client(TimeStampedModel):
     # Folded "last name first name": sorting by name ignores case and puts Ł among the L's and
     # Ć among the C's on every database (a binary collation would put them after Z).
     sort_name = models.CharField(max_length=201, editable=False, default="")
+    # Raised by every write to the client (one or bulk): an edit is saved only if the version is
+    # still the one it started from, so no change is silently overwritten (the API's ETag).
+    version = models.IntegerField(default=1, editable=False)
 
     m2m_relations: ClassVar[dict[str, ClientRelation]] = {
         "groups": ClientRelation(OnMerge.UNION, OnAnonymise.KEEP, on_delete=OnDelete.DELETE),

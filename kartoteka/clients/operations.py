@@ -1,5 +1,8 @@
 """Set-based writes over a queryset of clients: one statement per step, never one per client.
 
+Every write to clients raises their `version` in the same statement (or, for memberships, in
+one more), so an edit opened before it is refused as stale instead of undoing it.
+
 No permission checks and no audit here: the services around them (clients.services for one
 client, the bulk actions for many) do that, inside their own transaction.
 """
@@ -11,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from kartoteka.clients.models import Client
@@ -19,16 +22,18 @@ from kartoteka.core.actors import Actor
 from kartoteka.core.errors import ApplicationError
 from kartoteka.core.relations import OnDelete, client_relations
 
+_NEXT = F("version") + 1
+
 
 def archive_rows(clients: QuerySet[Client], *, actor: Actor | None, now: dt.datetime) -> int:
     return clients.filter(archived_at__isnull=True).update(
-        status=Client.Status.INACTIVE, archived_at=now, updated_by=actor, updated_at=now
+        status=Client.Status.INACTIVE, archived_at=now, updated_by=actor, updated_at=now, version=_NEXT
     )
 
 
 def restore_rows(clients: QuerySet[Client], *, actor: Actor | None, now: dt.datetime) -> int:
     return clients.filter(archived_at__isnull=False).update(
-        status=Client.Status.ACTIVE, archived_at=None, updated_by=actor, updated_at=now
+        status=Client.Status.ACTIVE, archived_at=None, updated_by=actor, updated_at=now, version=_NEXT
     )
 
 
@@ -36,7 +41,7 @@ def status_rows(clients: QuerySet[Client], *, status: str, actor: Actor | None, 
     return (
         clients.filter(archived_at__isnull=True)
         .exclude(status=status)
-        .update(status=status, updated_by=actor, updated_at=now)
+        .update(status=status, updated_by=actor, updated_at=now, version=_NEXT)
     )
 
 
@@ -47,6 +52,8 @@ def membership_add_rows(clients: QuerySet[Client], *, field: str, target_id: int
     table = through._meta.db_table
     own = through._meta.get_field(m2m.m2m_field_name()).column
     other = through._meta.get_field(m2m.m2m_reverse_field_name()).column
+    links = through._base_manager.filter(**{m2m.m2m_reverse_field_name(): target_id})
+    clients.exclude(id__in=links.values(m2m.m2m_field_name())).update(version=_NEXT)
     ids_sql, params = clients.values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -62,6 +69,7 @@ def membership_remove_rows(clients: QuerySet[Client], *, field: str, target_id: 
     links = m2m.remote_field.through._base_manager.filter(
         **{f"{m2m.m2m_field_name()}__in": clients.values("id"), m2m.m2m_reverse_field_name(): target_id}
     )
+    Client._base_manager.filter(id__in=links.values(m2m.m2m_field_name())).update(version=_NEXT)
     return _delete_where(links)
 
 

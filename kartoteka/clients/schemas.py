@@ -47,6 +47,7 @@ class ClientOut(Schema):
     updated_at: dt.datetime
     groups: list[int] = Field(description="Ids of the client's groups.")
     labels: list[int] = Field(description="Ids of the client's labels.")
+    version: int = Field(description="Raised by every change; the `ETag` of GET /api/clients/{id} carries it.")
 
     # `.all()` reads the prefetched rows of the list selector: no query per client.
     @staticmethod

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from kartoteka.clients.validation import (
     normalise_color,
 )
 from kartoteka.core.actors import Actor, user_of
-from kartoteka.core.errors import ApplicationError, PermissionDenied, ValidationError
+from kartoteka.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationError
 from kartoteka.core.permissions import require_perm
 
 SetModel = type[ClientGroup] | type[Label]
@@ -63,7 +64,8 @@ def _sets(model: type[ClientGroup] | type[Label], ids: Iterable[int], field: str
     return found
 
 
-def _snapshot(client: Client) -> dict[str, Any]:
+def client_snapshot(client: Client) -> dict[str, Any]:
+    """The client's editable values as the history records them (groups and labels by name)."""
     values: dict[str, Any] = {name: getattr(client, name) for name in fields.EDITABLE}
     # Names, not ids: the history shows what the sets were called at the time.
     values["groups"] = sorted(client.groups.values_list("name", flat=True)) if client.pk else []
@@ -97,10 +99,35 @@ def client_create(
         actor=actor,
         event_type="clients.client.created",
         client=client,
-        changes=field_changes({}, _snapshot(client)),
+        changes=field_changes({}, client_snapshot(client)),
         details={"source": source},
     )
     return client
+
+
+class StaleEdit(ApplicationError):
+    """The client changed since the edit started (another user, a bulk action): nothing was saved.
+
+    Carries the client as it is now, so the caller can show what changed meanwhile and offer the
+    user's values again over the current version.
+    """
+
+    def __init__(self, client: Client) -> None:
+        if client.is_archived:
+            message = _("This client was moved to the archive meanwhile. Nothing was saved.")
+        else:
+            message = _("Someone else changed this client meanwhile. Nothing was saved.")
+        super().__init__(message)
+        self.client = client
+        self.version = client.version
+        self.current = client_snapshot(client)
+
+    def changed_since(self, original: Mapping[str, Any]) -> dict[str, Any]:
+        """{field: their value} for each field that differs from the values the edit started from."""
+        return {name: value for name, value in self.current.items() if name in original and original[name] != value}
+
+
+_UPDATE_ATTEMPTS = 3  # without an expected version, re-read and re-apply after a concurrent write
 
 
 @transaction.atomic(durable=True)
@@ -112,32 +139,82 @@ def client_update(
     groups: Sequence[int] | None = None,
     labels: Sequence[int] | None = None,
     allow_duplicates: bool = False,
+    expected_version: int | None = None,
 ) -> Client:
-    """Change the given fields (others stay); groups/labels are replaced when given."""
+    """Change the given fields (others stay); groups/labels are replaced when given.
+
+    Only the fields whose value differs are written, by one UPDATE conditional on the version
+    read in this transaction, which it raises; status and archive are never written here. With
+    `expected_version` (the version the edit started from: the form's, the API's If-Match), a
+    client changed since is refused with StaleEdit; without one, the change applies to the client
+    as it is now (re-read and re-applied if another write slips in between).
+    """
     require_perm(actor, "clients.change_client")
-    _refuse_if_archived(client)
-    before = _snapshot(client)
-    values = clean_client_fields({k: v for k, v in data.items() if k in fields.EDITABLE}, stored_country=client.country)
+    for _attempt in range(_UPDATE_ATTEMPTS):
+        current = _current(client)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleEdit(current)
+        updated = _update_if_unchanged(actor, current, data, groups, labels, allow_duplicates=allow_duplicates)
+        if updated is not None:
+            return updated
+        if expected_version is not None:
+            break
+    raise StaleEdit(_current(client))
+
+
+def _current(client: Client) -> Client:
+    current = Client.objects.filter(pk=client.pk).first()
+    if current is None:
+        raise NotFound(_("Client not found."))
+    return current
+
+
+def _update_if_unchanged(
+    actor: Actor,
+    current: Client,
+    data: dict[str, Any],
+    groups: Sequence[int] | None,
+    labels: Sequence[int] | None,
+    *,
+    allow_duplicates: bool,
+) -> Client | None:
+    """Write what differs from `current`, if the client is still at its version; None when it is not."""
+    _refuse_if_archived(current)
+    before = client_snapshot(current)
+    values = clean_client_fields(
+        {k: v for k, v in data.items() if k in fields.EDITABLE}, stored_country=current.country
+    )
+    changed = {k: v for k, v in values.items() if before[k] != v}
     group_objs = _sets(ClientGroup, groups, "groups") if groups is not None else None
     label_objs = _sets(Label, labels, "labels") if labels is not None else None
+    sets_changed = any(
+        objs is not None and sorted(o.name for o in objs) != before[name]
+        for name, objs in (("groups", group_objs), ("labels", label_objs))
+    )
+    if not changed and not sets_changed:
+        return current
     if not allow_duplicates:
-        changed_keys = {k: v for k, v in values.items() if before.get(k) != v}
-        _check_duplicates(changed_keys, exclude_id=client.pk, actor=actor)
-    for name, value in values.items():
-        setattr(client, name, value)
-    current = {n: getattr(client, n) for n in fields.EDITABLE}
-    client.search_text = search_text_for(current, client_id=client.pk)  # with its contact persons etc.
-    client.sort_name = sort_name_for(current)
-    client.updated_by = user_of(actor)
-    client.save()
+        _check_duplicates(changed, exclude_id=current.pk, actor=actor)
+    merged = {**{name: before[name] for name in fields.EDITABLE}, **changed}
+    row = {
+        **changed,
+        "search_text": search_text_for(merged, client_id=current.pk),  # with its contact persons etc.
+        "sort_name": sort_name_for(merged),
+    }
+    written = Client.objects.filter(pk=current.pk, version=current.version).update(
+        **row, updated_by=user_of(actor), updated_at=timezone.now(), version=F("version") + 1
+    )
+    if not written:
+        return None
     if group_objs is not None:
-        client.groups.set(group_objs)
+        current.groups.set(group_objs)
     if label_objs is not None:
-        client.labels.set(label_objs)
-    changes = field_changes(before, _snapshot(client))
+        current.labels.set(label_objs)
+    current.refresh_from_db()
+    changes = field_changes(before, client_snapshot(current))
     if changes:
-        audit_record(actor=actor, event_type="clients.client.updated", client=client, changes=changes)
-    return client
+        audit_record(actor=actor, event_type="clients.client.updated", client=current, changes=changes)
+    return current
 
 
 def _refuse_if_archived(client: Client) -> None:
@@ -154,9 +231,8 @@ def client_set_status(*, actor: Actor, client: Client, status: str) -> Client:
     if client.status == status:
         return client
     old = client.status
-    client.status = status
-    client.updated_by = user_of(actor)
-    client.save(update_fields=["status", "updated_by", "updated_at"])
+    operations.status_rows(_one(client), status=status, actor=user_of(actor), now=timezone.now())
+    client.refresh_from_db()
     audit_record(
         actor=actor, event_type="clients.client.status_changed", client=client, changes={"status": [old, status]}
     )

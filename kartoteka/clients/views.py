@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -256,14 +257,14 @@ def client_history_view(request: AuthedRequest, client_id: int) -> HttpResponse:
 
 
 def _client_form_data(form: ClientForm) -> tuple[dict[str, Any], list[int], list[int]]:
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("groups", "labels", "allow_duplicates")}
+    data = {name: form.cleaned_data[name] for name in fields.EDITABLE}
     groups = [g.pk for g in form.cleaned_data["groups"]]
     labels = [label.pk for label in form.cleaned_data["labels"]]
     return data, groups, labels
 
 
 def _save_client(request: AuthedRequest, form: ClientForm, client: Client | None) -> Client | None:
-    """Call the service; on bad input or possible duplicates, put the message on the form."""
+    """Call the service; on bad input, possible duplicates or a stale form, put the message on the form."""
     data, groups, labels = _client_form_data(form)
     allow = bool(form.cleaned_data.get("allow_duplicates"))
     try:
@@ -282,14 +283,41 @@ def _save_client(request: AuthedRequest, form: ClientForm, client: Client | None
             groups=groups,
             labels=labels,
             allow_duplicates=allow,
+            expected_version=form.cleaned_data.get("version"),
         )
     except ValidationError as exc:
         add_service_errors(form, exc)
     except services.PossibleDuplicates as exc:
         form.duplicates = exc.duplicates  # type: ignore[attr-defined]
+    except services.StaleEdit as exc:
+        _show_stale(form, exc)
     except ApplicationError as exc:
         form.add_error(None, exc.message)
     return None
+
+
+def _show_stale(form: ClientForm, exc: services.StaleEdit) -> None:
+    """ "Changed meanwhile": the other person's values beside the user's, which stay in the form.
+
+    The form now carries the current version, so saving it again applies the user's values.
+    """
+    form.add_error(None, exc.message)
+    form.changed_meanwhile = exc.changed_since(form.original_values())  # type: ignore[attr-defined]
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+    data["version"] = str(exc.version)
+    data["original"] = json.dumps(exc.current)
+    form.data = data
+
+
+def _edit_initial(client: Client) -> dict[str, Any]:
+    initial: dict[str, Any] = {name: getattr(client, name) for name in fields.EDITABLE}
+    initial["phone"] = client.phone_display
+    initial["groups"] = list(client.groups.all())
+    initial["labels"] = list(client.labels.all())
+    # What the edit starts from: saving is refused if the client changed since.
+    initial["version"] = client.version
+    initial["original"] = json.dumps(services.client_snapshot(client))
+    return initial
 
 
 @require_http_methods(["GET", "POST"])
@@ -308,11 +336,7 @@ def client_create_view(request: AuthedRequest) -> HttpResponse:
 def client_edit_view(request: AuthedRequest, client_id: int) -> HttpResponse:
     require_perm(request.user, "clients.change_client")
     client = _client_or_404(request, client_id)
-    initial = {name: getattr(client, name) for name in fields.EDITABLE}
-    initial["phone"] = client.phone_display
-    initial["groups"] = list(client.groups.all())
-    initial["labels"] = list(client.labels.all())
-    form = ClientForm(request.POST or None, initial=initial, actor=request.user)
+    form = ClientForm(request.POST or None, initial=_edit_initial(client), actor=request.user)
     if request.method == "POST" and form.is_valid():
         saved = _save_client(request, form, client)
         if saved is not None:

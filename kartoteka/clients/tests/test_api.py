@@ -13,13 +13,14 @@ from django.utils import timezone
 from kartoteka.accounts.services import api_token_create
 from kartoteka.api.tests.client import token_client
 from kartoteka.audit.models import AuditEvent
+from kartoteka.clients import fields
 from kartoteka.clients.models import Client, ClientGroup, Label, Note
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
 
 JSON = "application/json"
 CLIENT_FIELDS = {
-    "id", "first_name", "last_name", "company_name", "email", "phone", "website", "nip", "street", "city",
-    "postal_code", "country", "status", "source", "archived_at", "created_at", "updated_at", "groups", "labels",
+    "id", *fields.EDITABLE, "status", "source", "archived_at", "created_at", "updated_at", "groups", "labels",
+    "version",
 }  # fmt: skip
 NEW_CLIENT = {"first_name": "Anna", "last_name": "Nowak", "email": "Anna.Nowak@Example.pl", "phone": "600 123 456",
               "nip": "525-000-58-34", "postal_code": "90001", "city": "Łódź", "website": "nowak.pl"}  # fmt: skip

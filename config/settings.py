@@ -220,10 +220,12 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the
-# X-Forwarded-For entry that the nearest of PROXY_COUNT proxies added (kartoteka.accounts.throttle).
+# Behind a reverse proxy: trust its X-Forwarded-Proto.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=HTTPS)
-PROXY_COUNT = env.int("PROXY_COUNT", default=1)
+# X-Forwarded-For is trusted only when set explicitly: the client's address is the entry the
+# nearest of PROXY_COUNT proxies added (kartoteka.accounts.throttle). 0 (the default) ignores the
+# header, since without a proxy that appends to it every entry is the client's to forge.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

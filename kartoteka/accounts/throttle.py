@@ -25,18 +25,18 @@ from django.utils import timezone
 def client_ip(request: HttpRequest) -> str:
     """The address of the client, not of the proxy in front of Kartoteka.
 
-    Behind a proxy (`BEHIND_PROXY`), each of the `PROXY_COUNT` trusted proxies appends the
-    address it saw to X-Forwarded-For, so the client's is the PROXY_COUNT-th from the right;
-    anything further left was written by the client and is not trusted. Without a proxy the
-    header is ignored altogether: anyone could send it.
+    Each of the `PROXY_COUNT` trusted proxies appends the address it saw to X-Forwarded-For,
+    so the client's is the PROXY_COUNT-th from the right; anything further left was written by
+    the client and is not trusted. With PROXY_COUNT 0 (the default, deliberately not derived
+    from HTTPS or BEHIND_PROXY) the header is ignored altogether: anyone could send it.
     """
     remote = str(request.META.get("REMOTE_ADDR") or "")
-    if not settings.BEHIND_PROXY:
+    count = int(settings.PROXY_COUNT)
+    if count < 1:
         return remote
     forwarded = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
     forwarded = [part for part in forwarded if part]
-    count = int(settings.PROXY_COUNT)
-    if count < 1 or len(forwarded) < count:
+    if len(forwarded) < count:
         return remote  # not set by our proxies: the connection's address is the best we have
     return forwarded[-count]
 

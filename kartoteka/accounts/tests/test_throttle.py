@@ -18,26 +18,38 @@ def _login(client, username, password=WRONG, **meta):
 
 
 @pytest.mark.parametrize(
-    ("behind_proxy", "proxy_count", "forwarded", "expected"),
+    ("proxy_count", "forwarded", "expected"),
     [
-        (False, 1, "203.0.113.7", PROXY),  # no proxy configured: the header is anyone's to forge
-        (True, 1, "203.0.113.7", "203.0.113.7"),
-        (True, 1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # the left part came from the client
-        (True, 2, "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),  # two proxies in front
-        (True, 2, "203.0.113.7", PROXY),  # fewer entries than proxies: not set by ours
-        (True, 1, "", PROXY),
+        (0, "203.0.113.7", PROXY),  # no proxy counted: the header is anyone's to forge
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # the left part came from the client
+        (2, "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),  # two proxies in front
+        (2, "203.0.113.7", PROXY),  # fewer entries than proxies: not set by ours
+        (1, "", PROXY),
     ],
 )
-def test_client_address_comes_from_the_trusted_end_of_x_forwarded_for(
-    settings, behind_proxy, proxy_count, forwarded, expected
-):
-    settings.BEHIND_PROXY, settings.PROXY_COUNT = behind_proxy, proxy_count
+def test_client_address_comes_from_the_trusted_end_of_x_forwarded_for(settings, proxy_count, forwarded, expected):
+    settings.PROXY_COUNT = proxy_count
     request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
 
 
+def test_with_default_settings_a_changing_x_forwarded_for_does_not_escape_the_lockout(client, employee, settings):
+    settings.BEHIND_PROXY = True  # as with HTTPS=true; PROXY_COUNT keeps its default
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "employee1", REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    forged = {"REMOTE_ADDR": "203.0.113.66", "HTTP_X_FORWARDED_FOR": "192.0.2.250"}
+    assert _login(client, "employee1", "Secret-pass-123", **forged).status_code == 429
+
+
+def test_proxy_count_defaults_to_zero_whatever_https_says():
+    from config import settings as project_settings
+
+    assert project_settings.PROXY_COUNT == 0
+
+
 def test_behind_a_proxy_failed_logins_are_counted_per_client_not_per_proxy(client, employee, settings):
-    settings.BEHIND_PROXY = True
+    settings.PROXY_COUNT = 1
     attacker = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
     colleague = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.5"}
     for _ in range(settings.AXES_FAILURE_LIMIT):

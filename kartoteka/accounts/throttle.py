@@ -9,6 +9,8 @@ counters of the password-reset form (in Django's cache).
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -71,14 +73,20 @@ def address_failures(ip_address: str) -> int:
 def over_limit(scope: str, key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one more request for `key` and say whether it goes beyond `limit` within the window.
 
+    The window's end is kept in the value and every write is given the time left until it:
+    `cache.incr` on the file and database caches is a get + `set` with the default timeout
+    (5 minutes), which would shrink an hour's window to 5 minutes after the last request.
     The key is hashed: e-mail addresses typed into a public form are not kept in the cache.
     """
     digest = hashlib.sha256(key.strip().lower().encode()).hexdigest()
     name = f"throttle:{scope}:{digest}"
-    cache.add(name, 0, timeout=window_seconds)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, timeout=window_seconds)
-        count = 1
+    now = time.time()
+    stored = cache.get(name)
+    count, window_end = stored if _is_window(stored, now) else (0, now + window_seconds)
+    count += 1
+    cache.set(name, (count, window_end), timeout=max(1, math.ceil(window_end - now)))
     return count > limit
+
+
+def _is_window(stored: object, now: float) -> bool:
+    return isinstance(stored, tuple) and len(stored) == 2 and stored[1] > now

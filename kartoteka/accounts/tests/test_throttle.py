@@ -1,11 +1,13 @@
 """Login throttling sees the client's address behind a proxy, and limits an address across user names."""
 
+import time
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import RequestFactory
 from django.urls import reverse
 
-from kartoteka.accounts.throttle import client_ip
+from kartoteka.accounts.throttle import client_ip, over_limit
 
 PROXY = "10.0.0.1"
 
@@ -68,3 +70,16 @@ def test_one_address_trying_many_user_names_is_locked_out(client, employee, sett
     locked = _login(client, "employee1", "Secret-pass-123", REMOTE_ADDR="203.0.113.9")
     assert locked.status_code == 429
     assert _login(client, "employee1", "Secret-pass-123", REMOTE_ADDR="198.51.100.5").status_code == 302
+
+
+def test_the_reset_window_lasts_its_full_length_with_the_file_cache(settings, tmp_path, monkeypatch):
+    """FileBasedCache (the default cache) resets the expiry on `incr`; the window must not shrink."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)}
+    }
+    start = time.time()
+    assert [over_limit("t", "a@example.pl", limit=2, window_seconds=3600) for _ in range(3)] == [False, False, True]
+    monkeypatch.setattr(time, "time", lambda: start + 1800)  # well past the cache's default 300 s
+    assert over_limit("t", "a@example.pl", limit=2, window_seconds=3600)
+    monkeypatch.setattr(time, "time", lambda: start + 3601)  # the hour is over: counting starts again
+    assert not over_limit("t", "a@example.pl", limit=2, window_seconds=3600)

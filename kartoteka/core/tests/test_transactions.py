@@ -87,13 +87,13 @@ def test_a_job_is_enqueued_only_after_its_row_is_committed(manager, monkeypatch,
 
 def test_a_job_start_that_fails_after_its_write_enqueues_nothing(manager, monkeypatch, settings):
     enqueued = _record_enqueues(monkeypatch, settings)
-    create = jobs_services.job_create
+    enqueue = jobs_services.job_enqueue
 
-    def create_then_fail(**kwargs):
-        create(**kwargs)
+    def enqueue_then_fail(**kwargs):
+        enqueue(**kwargs)  # an enqueue that did not wait for the commit would be recorded here
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(jobs_services, "job_create", create_then_fail)
+    monkeypatch.setattr(jobs_services, "job_enqueue", enqueue_then_fail)
     with pytest.raises(RuntimeError):
         _start_archive_job(manager, [ClientFactory().pk, ClientFactory().pk])
     assert enqueued == []

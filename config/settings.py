@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kartoteka.audit",
     "kartoteka.clients",
     "kartoteka.contacts",
+    "kartoteka.cases",
     "kartoteka.bulk",
     "kartoteka.api",
 ]

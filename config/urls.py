@@ -13,6 +13,7 @@ urlpatterns = [
     path("clients/", include("kartoteka.bulk.urls")),
     path("clients/", include("kartoteka.contacts.urls")),
     path("jobs/", include("kartoteka.jobs.urls")),
+    path("", include("kartoteka.cases.urls")),
     path("api/", api_urls()),
     re_path(r"^api/(?P<path>.*)$", endpoint_not_found),
     path("admin/", admin.site.urls),

@@ -26,6 +26,9 @@ _EMPLOYEE_PERMS = {
     "contacts.add_contactperson",
     "contacts.change_contactperson",
     "contacts.delete_contactperson",
+    "cases.view_case",
+    "cases.add_case",
+    "cases.change_case",  # edit, close and reopen
 }
 _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.change_clientgroup",
@@ -36,6 +39,7 @@ _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.archive_client",
     "clients.bulk_client",
     "clients.moderate_note",
+    "cases.delete_case",
 }
 _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "clients.delete_client",

@@ -86,11 +86,13 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(ApplicationError)
 def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message, **exc.extra}, status=409)
+    # 409 unless the error names its own status (e.g. 412 for a failed If-Match)
+    return api.create_response(request, {"detail": exc.message, **exc.extra}, status=getattr(exc, "http_status", 409))
 
 
 def _register_routers() -> None:
     from kartoteka.bulk.api import router as bulk_router
+    from kartoteka.cases.api import router as cases_router
     from kartoteka.clients.api import router as clients_router
     from kartoteka.contacts.api import router as contacts_router
     from kartoteka.jobs.api import router as jobs_router
@@ -99,6 +101,7 @@ def _register_routers() -> None:
     api.add_router("/", bulk_router)
     api.add_router("/", jobs_router)
     api.add_router("/", contacts_router)
+    api.add_router("/", cases_router)
 
 
 _register_routers()

@@ -107,7 +107,7 @@ class _Plan:
 
 
 def _delete_clients(clients: QuerySet[Client]) -> None:
-    plan = _Plan(deletes=[clients])
+    plan = _Plan(deletes=[clients], blockers=_refusals(clients))
     level: list[tuple[list[_Child], QuerySet[Any]]] = [(_client_children(), clients)]
     for _depth in range(MAX_DEPTH):
         next_level = []
@@ -130,6 +130,19 @@ def _delete_clients(clients: QuerySet[Client]) -> None:
         rows.update(**{fk: None})
     for rows in reversed(plan.deletes):
         _delete_where(rows)
+
+
+def _refusals(clients: QuerySet[Client]) -> list[str]:
+    """What the declarations' `refuse_delete_if` finds among the clients' rows (e.g. open cases)."""
+    found = []
+    for relation in client_relations():
+        declaration = relation.declaration
+        if declaration is None or declaration.refuse_delete_if is None:
+            continue
+        rows = relation.model._base_manager.filter(**{f"{relation.field}__in": clients.values("pk")})
+        if rows.filter(declaration.refuse_delete_if).exists():
+            found.append(str(declaration.refuse_delete_reason or relation.name))
+    return found
 
 
 def _plan_step(plan: _Plan, policy: OnDelete | str, rows: QuerySet[Any], fk: str, name: str) -> bool:

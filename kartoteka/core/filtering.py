@@ -6,7 +6,8 @@ A list declares its filter as a frozen dataclass of FilterSet whose fields say w
     class TaskFilter(FilterSet):
         q: str = declare(Search(_("Search"), search=task_search), "")
         status: str = declare(Choice(_("Status"), "status", {"open": _("Open"), ...}, any_value="all"), "open")
-        owner: int | None = declare(Membership(_("Owner"), "owners"), None)
+        owner: int | None = declare(Reference(_("Owner"), column="owner"), None)
+        group: int | None = declare(Membership(_("Group"), relation="groups"), None)
         sort: str = declare(Sort({"id": (), "due": ("due_at",)}), "-id")
 
 and gets `from_params` (a message per bad parameter, `strict` refuses unknown names), `to_params`
@@ -177,13 +178,7 @@ class Membership(Filter):
     relation: str = ""
 
     def parse(self, raw: Any) -> int:
-        try:
-            value = int(str(raw))
-        except ValueError as exc:
-            raise FilterValueError(_("Enter a whole number (an id).")) from exc
-        if not 1 <= value <= MAX_ID:
-            raise FilterValueError(_("Enter an id from 1 to %(max)s.") % {"max": MAX_ID})
-        return value
+        return _parse_id(raw)
 
     def display(self, value: Any, model: type[Model]) -> str:
         target = self._field(model).related_model
@@ -222,6 +217,33 @@ class Membership(Filter):
             tables=[table], where=[f"{row_id} = {own}", f"{table}.{quote(set_column)} = %s"], params=[value]
         ).annotate(**{WALK_KEY: RawSQL(row_id, ())})  # noqa: S611
         return walked
+
+
+@dataclass(frozen=True)
+class Reference(Filter):
+    """Rows whose foreign key `column` points at the row with this id (an owner, a client)."""
+
+    column: str = ""
+
+    def parse(self, raw: Any) -> int:
+        return _parse_id(raw)
+
+    def display(self, value: Any, model: type[Model]) -> str:
+        target: Any = model._meta.get_field(self.column).related_model
+        return str(target._default_manager.filter(pk=value).first() or value)
+
+    def condition(self, queryset: QuerySet[Any], value: Any, *, hide_index: bool, probe: bool) -> QuerySet[Any]:
+        return queryset.filter(**{f"{self.column}_id": value})
+
+
+def _parse_id(raw: Any) -> int:
+    try:
+        value = int(str(raw))
+    except ValueError as exc:
+        raise FilterValueError(_("Enter a whole number (an id).")) from exc
+    if not 1 <= value <= MAX_ID:
+        raise FilterValueError(_("Enter an id from 1 to %(max)s.") % {"max": MAX_ID})
+    return value
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Model
+from django.db.models import Model, Q
 
 
 class OnDelete(StrEnum):
@@ -45,6 +45,10 @@ class ClientRelation:
     personal_fields: tuple[str, ...] = ()
     # Required in practice: the relation test fails without it, and deletion refuses meanwhile.
     on_delete: OnDelete | None = None
+    # Rows matching this stop a deletion whatever on_delete says (e.g. open cases), named by
+    # `refuse_delete_reason` in the refusal; the other rows follow on_delete.
+    refuse_delete_if: Q | None = None
+    refuse_delete_reason: Any = ""
 
 
 @dataclass(frozen=True)

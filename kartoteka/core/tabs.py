@@ -6,7 +6,8 @@ client's id), the template of its content, the permission that shows it, its pla
 optionally a badge (a small count next to the label). The client page renders the tabs the actor
 may see, so contact persons, cases, documents... add theirs without touching `clients/`.
 
-A tab's view loads what its content needs and calls `render_client_tab`.
+A tab's view loads what its content needs and calls `render_client_tab`. An app can also add a
+line to the Client tab (`register_client_fact`, e.g. the number of open cases).
 """
 
 from __future__ import annotations
@@ -93,6 +94,49 @@ def shown_tabs(*, actor: Actor, client: Client, active: str) -> list[ShownTab]:
     ]
 
 
+@dataclass(frozen=True)
+class ClientFact:
+    """One line about the client on its Client tab, supplied by another app (e.g. open cases).
+
+    `value(actor, client)` is called once per Client tab shown; `url_name` (reversed with the
+    client's id) makes the value a link.
+    """
+
+    key: str
+    label: StrPromise | str
+    permission: str
+    value: Callable[[Actor, Client], Any]
+    url_name: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ShownFact:
+    fact: ClientFact
+    value: Any
+    url: str
+
+
+_FACTS: dict[str, ClientFact] = {}
+
+
+def register_client_fact(fact: ClientFact) -> ClientFact:
+    existing = _FACTS.get(fact.key)
+    if existing is not None and existing != fact:
+        raise ValueError(f"Client fact {fact.key!r} is registered twice")
+    _FACTS[fact.key] = fact
+    return fact
+
+
+def shown_facts(*, actor: Actor, client: Client) -> list[ShownFact]:
+    """The facts the actor may see, in their order, with their values."""
+    allowed = [f for f in _FACTS.values() if actor.is_active and actor.has_perm(f.permission)]
+    return [
+        ShownFact(fact, fact.value(actor, client), reverse(fact.url_name, args=[client.pk]) if fact.url_name else "")
+        for fact in sorted(allowed, key=lambda f: (f.order, f.key))
+    ]
+
+
 def require_tab(actor: Actor, key: str) -> ClientTab:
     tab = client_tab(key)
     if not (actor.is_active and actor.has_perm(tab.permission)):
@@ -111,6 +155,7 @@ def render_client_tab(
         "active_tab": tab,
         # Called by the template only when it renders the tab bar (not for an HTMX tab switch).
         "tabs": partial(shown_tabs, actor=actor, client=client, active=tab.key),
+        "facts": partial(shown_facts, actor=actor, client=client),  # read by the Client tab only
         **context,
     }
     return render_htmx(request, CLIENT_PAGE_TEMPLATE, "tab_content", page)

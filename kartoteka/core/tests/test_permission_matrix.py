@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from kartoteka.accounts.models import User
 from kartoteka.accounts.services import api_token_create
+from kartoteka.cases.tests.factories import CaseFactory
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
 from kartoteka.contacts.tests.factories import ContactPersonFactory
 from kartoteka.jobs.models import Job
@@ -58,6 +59,7 @@ class Objects:
     label: Any
     job: Job
     contact: Any = None  # a contact person of `client`
+    case: Any = None  # a case of `client`
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,14 @@ RULES: dict[str, Rule] = {
     "jobs:file": web(get=ADMINISTRATOR, deny=(404,)),
     "jobs:bell": web(get=USER),  # one's own jobs: nothing to refuse
     "jobs:seen": web(post=USER),
+    "cases:list": web(get=EMPLOYEE),
+    "cases:detail": web(get=EMPLOYEE),
+    "cases:edit": web(get=EMPLOYEE, post=EMPLOYEE, data=lambda o: {"title": "Zmieniona", "version": o.case.version}),
+    "cases:close": web(post=EMPLOYEE),
+    "cases:reopen": web(post=EMPLOYEE),  # the case is open: refused by the rule (a message), not by the role
+    "cases:delete": web(post=MANAGER),
+    "cases:client_tab": web(get=EMPLOYEE),
+    "cases:create": web(get=EMPLOYEE, post=EMPLOYEE, data={"title": "Nowa sprawa"}),
     # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
     # ninja's root answers 404 to everyone; the schema and the docs page answer any method (read-only).
     "api/": api(**dict.fromkeys(API_METHODS, MISSING)),
@@ -171,6 +181,11 @@ RULES: dict[str, Rule] = {
     "api/clients/<client_id>/contacts": api(GET=EMPLOYEE, POST=EMPLOYEE, data=CONTACT),
     "api/contacts/<contact_id>": api(GET=EMPLOYEE, PATCH=EMPLOYEE, DELETE=EMPLOYEE, data={"position": "Prezes"}),
     "api/clients/<client_id>/mail-pickup-check": api(POST=EMPLOYEE, data=PICKUP),
+    "api/cases": api(GET=EMPLOYEE, POST=EMPLOYEE, data=lambda o: {"client": o.client.pk, "title": "Z API"}),
+    "api/cases/<case_id>": api(GET=EMPLOYEE, PATCH=EMPLOYEE, DELETE=MANAGER, data={"title": "Zmieniona"}),
+    "api/cases/<case_id>/close": api(POST=EMPLOYEE),
+    # The case is open: reopening it is refused by the rule (409) after the permission check.
+    "api/cases/<case_id>/reopen": api(POST=EMPLOYEE),
     "api/jobs": api(GET=USER),  # the jobs one may see (one's own; every job for administrators)
     "api/jobs/<job_id>": api(GET=ADMINISTRATOR, deny=(404,)),
     "api/jobs/<job_id>/cancel": api(POST=ADMINISTRATOR, deny=(404,)),
@@ -242,6 +257,7 @@ def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
     return {
         "client_id": str(client.pk), "note_id": str(o.note.pk), "job_id": str(o.job.pk),
         "pk": str((o.label if rule.label else o.group).pk),
+        "case_id": str(o.case.pk),
         "kind": "groups", "name": "archive", "path": "no-such-endpoint", "uidb64": "MQ", "token": "wrong-token",
         "contact_id": str(o.contact.pk),
     }  # fmt: skip
@@ -299,6 +315,7 @@ def objects(db, settings, tmp_path) -> Objects:
         note=NoteFactory(client=client, author=author),
         group=group,
         label=label,
+        case=CaseFactory(client=client),
         job=Job.objects.create(
             started_by=author, action="archive", total=1, file_path="stored-export", file_name="export.csv"
         ),

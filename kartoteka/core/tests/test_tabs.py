@@ -18,7 +18,9 @@ def _english(settings):
 
 
 def _tab_keys(response):
-    return re.findall(r'data-tab="([^"]+)"', response.content.decode())
+    """The tabs shown, less those of other apps (cases, contacts...): these tests pin the clients app's."""
+    keys = re.findall(r'data-tab="([^"]+)"', response.content.decode())
+    return [key for key in keys if tabs._TABS[key].url_name.startswith("clients:")]
 
 
 def _user_with(*perms):
@@ -110,7 +112,8 @@ def test_client_page_costs_a_bounded_number_of_queries(employee_client, django_a
     NoteFactory.create_batch(5, client=client)
     url = reverse("clients:detail", args=[client.id])
     employee_client.get(url)  # warm the permission cache of the session's user
-    with django_assert_max_num_queries(9) as base:
+    other_apps_badges = sum(1 for t in tabs._TABS.values() if t.badge and not t.url_name.startswith("clients:"))
+    with django_assert_max_num_queries(9 + other_apps_badges) as base:  # a badge costs one query
         employee_client.get(url)
     monkeypatch.setattr(tabs, "_TABS", dict(tabs._TABS))
     for n in range(3):

@@ -1,0 +1,123 @@
+"""REST API of cases (R4.2): the same filters as the Sprawy page, the same services as the web UI.
+
+Concurrency: every case answers with `ETag: "<version>"`. A write may send `If-Match` with it;
+when the case has changed since, the answer is 412 and nothing is saved. Without If-Match the
+write is still conditional on the version the server read, so two writes never silently merge.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from kartoteka.accounts.models import User
+from kartoteka.cases import selectors, services
+from kartoteka.cases.filters import CaseFilter
+from kartoteka.cases.models import Case
+from kartoteka.cases.schemas import CaseIn, CaseListParams, CaseOut, CasePage
+from kartoteka.clients.schemas import ErrorOut, ValidationErrorOut
+from kartoteka.clients.selectors import client_get
+from kartoteka.core.errors import ApplicationError, ValidationError
+
+router = Router(tags=["cases"])
+
+LIST_PARAMETERS = ("cursor", "limit", "count")  # besides the filter's own, parsed by CaseListParams
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ValidationErrorOut}
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+def _etag(case: Case) -> str:
+    return f'"{case.version}"'
+
+
+class PreconditionFailed(ApplicationError):
+    http_status = 412
+
+
+def _expected_version(request: HttpRequest, case: Case) -> int:
+    """The version the caller saw: If-Match when sent (412 unless it is the current one), else the one read."""
+    if_match = request.headers.get("If-Match")
+    if if_match is None or if_match.strip() == "*":
+        return case.version
+    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if _etag(case) not in tags:
+        raise PreconditionFailed(_("The case has changed since you read it (If-Match does not match its ETag)."))
+    return case.version
+
+
+def _answer(response: HttpResponse, case: Case) -> Case:
+    response["ETag"] = _etag(case)
+    return case
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS}, url_name="cases")
+def case_list(request: HttpRequest, params: Query[CaseListParams]) -> dict[str, Any]:
+    """Cases matching the filter, one page at a time (keyset pagination)."""
+    actor = _actor(request)
+    filters = CaseFilter.from_params(request.GET, strict=True, allow=LIST_PARAMETERS)
+    page = selectors.case_list(actor=actor, filters=filters, cursor=params.cursor, limit=params.limit)
+    result: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
+    if params.count:
+        result["count"] = selectors.case_count(actor=actor, filters=filters)
+    return result
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS}, url_name="case_create")
+def case_create(request: HttpRequest, payload: CaseIn, response: HttpResponse) -> Status[Case]:
+    """Open a case for a client (its owner: the caller unless `owner` is given)."""
+    actor = _actor(request)
+    if payload.client is None:
+        raise ValidationError({"client": [_("Choose the client (an id).")]})
+    client = client_get(actor=actor, client_id=payload.client)
+    data = payload.model_dump(exclude_unset=True, exclude={"client"})
+    case = services.case_create(actor=actor, client=client, data=data)
+    return Status(201, _answer(response, case))
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, url_name="case")
+def case_get(request: HttpRequest, case_id: int, response: HttpResponse) -> Case:
+    return _answer(response, selectors.case_get(actor=_actor(request), case_id=case_id))
+
+
+@router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS}, url_name="case_patch")
+def case_patch(request: HttpRequest, case_id: int, payload: CaseIn, response: HttpResponse) -> Case:
+    """Change only the fields sent (`client` cannot change). Honours If-Match."""
+    actor = _actor(request)
+    case = selectors.case_get(actor=actor, case_id=case_id)
+    version = _expected_version(request, case)
+    data = payload.model_dump(exclude_unset=True, exclude={"client"})
+    case = services.case_update(actor=actor, case=case, data=data, expected_version=version)
+    return _answer(response, case)
+
+
+@router.delete("/cases/{case_id}", response={204: None, **ERRORS}, url_name="case_delete")
+def case_delete(request: HttpRequest, case_id: int) -> Status[None]:
+    """Delete a case for good (managers and administrators). Honours If-Match."""
+    actor = _actor(request)
+    case = selectors.case_get(actor=actor, case_id=case_id)
+    services.case_delete(actor=actor, case=case, expected_version=_expected_version(request, case))
+    return Status(204, None)
+
+
+@router.post("/cases/{case_id}/close", response={200: CaseOut, **ERRORS}, url_name="case_close")
+def case_close(request: HttpRequest, case_id: int, response: HttpResponse) -> Case:
+    """Close an open case (its closing date is set now). Honours If-Match."""
+    actor = _actor(request)
+    case = selectors.case_get(actor=actor, case_id=case_id)
+    case = services.case_close(actor=actor, case=case, expected_version=_expected_version(request, case))
+    return _answer(response, case)
+
+
+@router.post("/cases/{case_id}/reopen", response={200: CaseOut, **ERRORS}, url_name="case_reopen")
+def case_reopen(request: HttpRequest, case_id: int, response: HttpResponse) -> Case:
+    """Reopen a closed case (its closing date is cleared). Honours If-Match."""
+    actor = _actor(request)
+    case = selectors.case_get(actor=actor, case_id=case_id)
+    case = services.case_reopen(actor=actor, case=case, expected_version=_expected_version(request, case))
+    return _answer(response, case)

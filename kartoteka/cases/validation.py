@@ -1,0 +1,99 @@
+"""Validation and normalisation of a case's fields: one message per field, as the form and the API show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kartoteka.accounts.models import User
+from kartoteka.cases.models import DESCRIPTION_MAX, TITLE_MAX
+from kartoteka.core.errors import ValidationError
+from kartoteka.core.filtering import FIRST_DAY, LAST_DAY
+
+EDITABLE = ("title", "description", "owner", "opened_at")
+
+
+def clean_case_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The given fields (of EDITABLE), normalised; ValidationError with a message per bad field."""
+    cleaners = {"title": _title, "description": _description, "owner": _owner, "opened_at": _opened_at}
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in data.items():
+        if name not in cleaners:
+            continue
+        try:
+            values[name] = cleaners[name](value)
+        except ValueError as exc:
+            errors[name] = [str(exc)]
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _title(value: Any) -> str:
+    title = " ".join(str(value or "").split())
+    if not title:
+        raise ValueError(_("Enter the case's title."))
+    if len(title) > TITLE_MAX:
+        raise ValueError(_("Use at most %(limit)d characters.") % {"limit": TITLE_MAX})
+    _refuse_control(title)
+    return title
+
+
+def _description(value: Any) -> str:
+    text = str(value or "").strip()
+    if len(text) > DESCRIPTION_MAX:
+        raise ValueError(_("Use at most %(limit)d characters.") % {"limit": DESCRIPTION_MAX})
+    _refuse_control(text.replace("\n", "").replace("\r", "").replace("\t", ""))
+    return text
+
+
+def _refuse_control(text: str) -> None:
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or 0xD800 <= ord(ch) < 0xE000 for ch in text):
+        raise ValueError(_("Remove control characters."))
+
+
+def _owner(value: Any) -> User | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, User):
+        return value
+    try:
+        owner_id = int(str(value))
+    except ValueError as exc:
+        raise ValueError(_("Choose a staff member (an id).")) from exc
+    owner = User.objects.filter(pk=owner_id, is_active=True).first() if 1 <= owner_id < 2**63 else None
+    if owner is None:
+        raise ValueError(_("There is no active staff member with this id."))
+    return owner
+
+
+def _opened_at(value: Any) -> dt.datetime:
+    """A day (YYYY-MM-DD: its start) or a moment; never in the future."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time.min)
+    else:
+        moment = _parse_moment(str(value or "").strip())
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        raise ValueError(_("Enter a date from %(first)s to %(last)s.") % {"first": FIRST_DAY, "last": LAST_DAY})
+    if moment > timezone.now():
+        raise ValueError(_("A case cannot be opened in the future."))
+    return moment
+
+
+def _parse_moment(text: str) -> dt.datetime:
+    if not text:
+        raise ValueError(_("Enter the date the case was opened."))
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.min)
+        return dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(_("Enter a date as YYYY-MM-DD.")) from exc

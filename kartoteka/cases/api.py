@@ -14,18 +14,20 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from kartoteka.accounts.models import User
+from kartoteka.api.schemas import BODY_ERRORS, ERRORS, ErrorOut, PathId
 from kartoteka.cases import selectors, services
 from kartoteka.cases.filters import CaseFilter
 from kartoteka.cases.models import Case
-from kartoteka.cases.schemas import CaseIn, CaseListParams, CaseOut, CasePage
-from kartoteka.clients.schemas import ErrorOut, ValidationErrorOut
+from kartoteka.cases.schemas import CaseCreateIn, CaseIn, CaseListParams, CaseOut, CasePage
 from kartoteka.clients.selectors import client_get
 from kartoteka.core.errors import ApplicationError, ValidationError
 
 router = Router(tags=["cases"])
 
 LIST_PARAMETERS = ("cursor", "limit", "count")  # besides the filter's own, parsed by CaseListParams
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ValidationErrorOut}
+READ_ERRORS: dict[int, Any] = ERRORS
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 412: ErrorOut}  # 412: If-Match does not match
+BODY_WRITE_ERRORS: dict[int, Any] = {**BODY_ERRORS, 412: ErrorOut}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -56,7 +58,7 @@ def _answer(response: HttpResponse, case: Case) -> Case:
     return case
 
 
-@router.get("/cases", response={200: CasePage, **ERRORS}, url_name="cases")
+@router.get("/cases", response={200: CasePage, **READ_ERRORS}, url_name="cases")
 def case_list(request: HttpRequest, params: Query[CaseListParams]) -> dict[str, Any]:
     """Cases matching the filter, one page at a time (keyset pagination)."""
     actor = _actor(request)
@@ -68,8 +70,8 @@ def case_list(request: HttpRequest, params: Query[CaseListParams]) -> dict[str, 
     return result
 
 
-@router.post("/cases", response={201: CaseOut, **ERRORS}, url_name="case_create")
-def case_create(request: HttpRequest, payload: CaseIn, response: HttpResponse) -> Status[Case]:
+@router.post("/cases", response={201: CaseOut, **BODY_ERRORS}, url_name="case_create")
+def case_create(request: HttpRequest, payload: CaseCreateIn, response: HttpResponse) -> Status[Case]:
     """Open a case for a client (its owner: the caller unless `owner` is given)."""
     actor = _actor(request)
     if payload.client is None:
@@ -80,24 +82,24 @@ def case_create(request: HttpRequest, payload: CaseIn, response: HttpResponse) -
     return Status(201, _answer(response, case))
 
 
-@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, url_name="case")
-def case_get(request: HttpRequest, case_id: int, response: HttpResponse) -> Case:
+@router.get("/cases/{case_id}", response={200: CaseOut, **READ_ERRORS}, url_name="case")
+def case_get(request: HttpRequest, case_id: PathId, response: HttpResponse) -> Case:
     return _answer(response, selectors.case_get(actor=_actor(request), case_id=case_id))
 
 
-@router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS}, url_name="case_patch")
-def case_patch(request: HttpRequest, case_id: int, payload: CaseIn, response: HttpResponse) -> Case:
-    """Change only the fields sent (`client` cannot change). Honours If-Match."""
+@router.patch("/cases/{case_id}", response={200: CaseOut, **BODY_WRITE_ERRORS}, url_name="case_patch")
+def case_patch(request: HttpRequest, case_id: PathId, payload: CaseIn, response: HttpResponse) -> Case:
+    """Change only the fields sent (the client cannot change). Honours If-Match."""
     actor = _actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
     version = _expected_version(request, case)
-    data = payload.model_dump(exclude_unset=True, exclude={"client"})
+    data = payload.model_dump(exclude_unset=True)
     case = services.case_update(actor=actor, case=case, data=data, expected_version=version)
     return _answer(response, case)
 
 
-@router.delete("/cases/{case_id}", response={204: None, **ERRORS}, url_name="case_delete")
-def case_delete(request: HttpRequest, case_id: int) -> Status[None]:
+@router.delete("/cases/{case_id}", response={204: None, **WRITE_ERRORS}, url_name="case_delete")
+def case_delete(request: HttpRequest, case_id: PathId) -> Status[None]:
     """Delete a case for good (managers and administrators). Honours If-Match."""
     actor = _actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
@@ -105,8 +107,8 @@ def case_delete(request: HttpRequest, case_id: int) -> Status[None]:
     return Status(204, None)
 
 
-@router.post("/cases/{case_id}/close", response={200: CaseOut, **ERRORS}, url_name="case_close")
-def case_close(request: HttpRequest, case_id: int, response: HttpResponse) -> Case:
+@router.post("/cases/{case_id}/close", response={200: CaseOut, **WRITE_ERRORS}, url_name="case_close")
+def case_close(request: HttpRequest, case_id: PathId, response: HttpResponse) -> Case:
     """Close an open case (its closing date is set now). Honours If-Match."""
     actor = _actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
@@ -114,8 +116,8 @@ def case_close(request: HttpRequest, case_id: int, response: HttpResponse) -> Ca
     return _answer(response, case)
 
 
-@router.post("/cases/{case_id}/reopen", response={200: CaseOut, **ERRORS}, url_name="case_reopen")
-def case_reopen(request: HttpRequest, case_id: int, response: HttpResponse) -> Case:
+@router.post("/cases/{case_id}/reopen", response={200: CaseOut, **WRITE_ERRORS}, url_name="case_reopen")
+def case_reopen(request: HttpRequest, case_id: PathId, response: HttpResponse) -> Case:
     """Reopen a closed case (its closing date is cleared). Honours If-Match."""
     actor = _actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)

@@ -7,8 +7,11 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from kartoteka.cases.models import Case
+from kartoteka.api.schemas import Id, InputSchema, Text, documented
+from kartoteka.cases.models import DESCRIPTION_MAX, TITLE_MAX, Case
+from kartoteka.clients.validation import SINGLE_LINE_NOT_BLANK_PATTERN
 
 
 class CaseOut(Schema):
@@ -68,11 +71,33 @@ class CaseListParams(Schema):
     count: bool = Field(False, description="Also return the number of matching cases.")
 
 
-class CaseIn(Schema):
-    """Create (POST, with `client`), or change (PATCH: only the fields sent) a case."""
+_DESCRIPTION_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"  # tabs and line breaks may stay
 
-    client: int | None = Field(None, description="The client's id; required when creating, ignored when changing.")
-    title: str | None = Field(None, description="Required; at most 200 characters.")
-    description: str | None = None
-    owner: int | None = Field(None, description="A staff member's id; the creator when not given.")
-    opened_at: str | None = Field(None, description="YYYY-MM-DD or an ISO date and time; now when not given.")
+
+class CaseIn(InputSchema):
+    """Change a case (PATCH): only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(not_null=("title",)))
+
+    title: Text | None = Field(
+        None,
+        description="At most 200 characters, one line.",
+        json_schema_extra={"maxLength": TITLE_MAX, "minLength": 1, "pattern": SINGLE_LINE_NOT_BLANK_PATTERN},
+    )
+    description: Text | None = Field(
+        None, json_schema_extra={"maxLength": DESCRIPTION_MAX, "pattern": _DESCRIPTION_PATTERN}
+    )
+    owner: Id | None = Field(None, description="A staff member's id; the creator when not given; null: no owner.")
+    opened_at: Text | None = Field(
+        None,
+        description="YYYY-MM-DD or an ISO date and time, not in the future; now when not given.",
+        json_schema_extra={"format": "date"},
+    )
+
+
+class CaseCreateIn(CaseIn):
+    """Open a case for a client."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(required=("client", "title")))
+
+    client: Id | None = Field(None, description="The client's id.")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kartoteka.accounts.models import User
 from kartoteka.cases.models import DESCRIPTION_MAX, TITLE_MAX
+from kartoteka.clients.validation import check_text
 from kartoteka.core.errors import ValidationError
 from kartoteka.core.filtering import FIRST_DAY, LAST_DAY
 
@@ -34,26 +36,22 @@ def clean_case_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _title(value: Any) -> str:
-    title = " ".join(str(value or "").split())
+    title = " ".join(_checked(str(value or ""), limit=TITLE_MAX).split())
     if not title:
         raise ValueError(_("Enter the case's title."))
-    if len(title) > TITLE_MAX:
-        raise ValueError(_("Use at most %(limit)d characters.") % {"limit": TITLE_MAX})
-    _refuse_control(title)
     return title
 
 
 def _description(value: Any) -> str:
-    text = str(value or "").strip()
-    if len(text) > DESCRIPTION_MAX:
-        raise ValueError(_("Use at most %(limit)d characters.") % {"limit": DESCRIPTION_MAX})
-    _refuse_control(text.replace("\n", "").replace("\r", "").replace("\t", ""))
-    return text
+    return _checked(str(value or ""), limit=DESCRIPTION_MAX, multi_line=True).strip()
 
 
-def _refuse_control(text: str) -> None:
-    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or 0xD800 <= ord(ch) < 0xE000 for ch in text):
-        raise ValueError(_("Remove control characters."))
+def _checked(value: str, *, limit: int, multi_line: bool = False) -> str:
+    """The clients' text rule (no control characters, at most `limit` characters), as a ValueError."""
+    try:
+        return check_text(value, limit=limit, multi_line=multi_line)
+    except DjangoValidationError as exc:
+        raise ValueError(exc.messages[0]) from exc
 
 
 def _owner(value: Any) -> User | None:

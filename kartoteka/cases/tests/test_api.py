@@ -56,6 +56,13 @@ def test_bad_input_gets_422_with_a_message_per_field(api):
         "client": ["Choose the client (an id)."]
     }
     assert api.post("/api/cases", {"client": 987654, "title": "X"}, content_type=JSON).status_code == 404
+    typo = api.post("/api/cases", {"client": client.pk, "title": "X", "titel": "Y"}, content_type=JSON)
+    assert typo.status_code == 422
+    assert "titel" in typo.json()["errors"]
+    nul = api.post("/api/cases", {"client": client.pk, "title": "A\u0000B"}, content_type=JSON)
+    assert nul.json()["errors"] == {
+        "title": ["Remove the control characters (such as NUL, tabs or line breaks) from this text."]
+    }
     assert not Case.objects.exists()
 
 

@@ -1,17 +1,20 @@
 """REST API of cases (R4.2): the same filters as the Sprawy page, the same services as the web UI.
 
-Concurrency: every case answers with `ETag: "<version>"`. A write may send `If-Match` with it;
-when the case has changed since, the answer is 412 and nothing is saved. Without If-Match the
-write is still conditional on the version the server read, so two writes never silently merge.
+Concurrency, as for clients: every case answers with `ETag: "<id>-<version>"`. A write may send
+`If-Match` with it; when the case has changed since, the answer is 412 and nothing is saved.
+Without If-Match the write is still conditional on the version the server read a moment before
+(409 if another write slipped in between), so two writes never silently overwrite each other.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Header, Query, Router, Status
 
 from kartoteka.accounts.models import User
 from kartoteka.api.schemas import BODY_ERRORS, ERRORS, ErrorOut, PathId
@@ -20,7 +23,7 @@ from kartoteka.cases.filters import CaseFilter
 from kartoteka.cases.models import Case
 from kartoteka.cases.schemas import CaseCreateIn, CaseIn, CaseListParams, CaseOut, CasePage
 from kartoteka.clients.selectors import client_get
-from kartoteka.core.errors import ApplicationError, ValidationError
+from kartoteka.core.errors import ValidationError
 
 router = Router(tags=["cases"])
 
@@ -34,23 +37,43 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
+# The same ETag / If-Match pattern as the client API: the ETag is "<id>-<version>".
+IF_MATCH: Any = Header(  # type: ignore[type-arg]
+    None,
+    alias="If-Match",
+    description="The ETag from your GET: the change is refused with 412 if the case changed since.",
+)
+
+
 def _etag(case: Case) -> str:
-    return f'"{case.version}"'
+    return f'"{case.pk}-{case.version}"'
 
 
-class PreconditionFailed(ApplicationError):
-    http_status = 412
-
-
-def _expected_version(request: HttpRequest, case: Case) -> int:
-    """The version the caller saw: If-Match when sent (412 unless it is the current one), else the one read."""
-    if_match = request.headers.get("If-Match")
+def _expected_version(if_match: str | None, case: Case) -> int:
+    """The version the caller saw: If-Match's when sent (0, never current, when no tag can match),
+    else the one just read, so that the write is still refused if another slips in before it."""
     if if_match is None or if_match.strip() == "*":
         return case.version
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if _etag(case) not in tags:
-        raise PreconditionFailed(_("The case has changed since you read it (If-Match does not match its ETag)."))
-    return case.version
+    versions = []
+    for tag in if_match.split(","):
+        match = re.fullmatch(rf'"{case.pk}-(\d{{1,18}})"', tag.strip())  # a weak W/ tag never matches
+        if match:
+            versions.append(int(match.group(1)))
+    return case.version if case.version in versions else 0
+
+
+def _write(response: HttpResponse, case: Case, if_match: str | None, change: Callable[[int], Any]) -> Status[Any]:
+    """Run `change(expected_version)`; a stale version is 412 (If-Match) or 409 (a race), with the current ETag."""
+    expected = _expected_version(if_match, case)
+    try:
+        result = change(expected)
+    except services.StaleCase as exc:
+        current = Case.objects.only("id", "version").get(pk=case.pk)
+        response["ETag"] = _etag(current)
+        return Status(412 if if_match else 409, {"detail": exc.message})
+    if isinstance(result, Case):
+        response["ETag"] = _etag(result)
+    return Status(200, result) if result is not None else Status(204, None)
 
 
 def _answer(response: HttpResponse, case: Case) -> Case:
@@ -88,38 +111,43 @@ def case_get(request: HttpRequest, case_id: PathId, response: HttpResponse) -> C
 
 
 @router.patch("/cases/{case_id}", response={200: CaseOut, **BODY_WRITE_ERRORS}, url_name="case_patch")
-def case_patch(request: HttpRequest, case_id: PathId, payload: CaseIn, response: HttpResponse) -> Case:
+def case_patch(
+    request: HttpRequest, response: HttpResponse, case_id: PathId, payload: CaseIn, if_match: str | None = IF_MATCH
+) -> Status[Any]:
     """Change only the fields sent (the client cannot change). Honours If-Match."""
     actor = _actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
-    version = _expected_version(request, case)
     data = payload.model_dump(exclude_unset=True)
-    case = services.case_update(actor=actor, case=case, data=data, expected_version=version)
-    return _answer(response, case)
+    return _write(
+        response, case, if_match, lambda v: services.case_update(actor=actor, case=case, data=data, expected_version=v)
+    )
 
 
 @router.delete("/cases/{case_id}", response={204: None, **WRITE_ERRORS}, url_name="case_delete")
-def case_delete(request: HttpRequest, case_id: PathId) -> Status[None]:
+def case_delete(
+    request: HttpRequest, response: HttpResponse, case_id: PathId, if_match: str | None = IF_MATCH
+) -> Status[Any]:
     """Delete a case for good (managers and administrators). Honours If-Match."""
     actor = _actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
-    services.case_delete(actor=actor, case=case, expected_version=_expected_version(request, case))
-    return Status(204, None)
+    return _write(response, case, if_match, lambda v: services.case_delete(actor=actor, case=case, expected_version=v))
 
 
 @router.post("/cases/{case_id}/close", response={200: CaseOut, **WRITE_ERRORS}, url_name="case_close")
-def case_close(request: HttpRequest, case_id: PathId, response: HttpResponse) -> Case:
+def case_close(
+    request: HttpRequest, response: HttpResponse, case_id: PathId, if_match: str | None = IF_MATCH
+) -> Status[Any]:
     """Close an open case (its closing date is set now). Honours If-Match."""
     actor = _actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
-    case = services.case_close(actor=actor, case=case, expected_version=_expected_version(request, case))
-    return _answer(response, case)
+    return _write(response, case, if_match, lambda v: services.case_close(actor=actor, case=case, expected_version=v))
 
 
 @router.post("/cases/{case_id}/reopen", response={200: CaseOut, **WRITE_ERRORS}, url_name="case_reopen")
-def case_reopen(request: HttpRequest, case_id: PathId, response: HttpResponse) -> Case:
+def case_reopen(
+    request: HttpRequest, response: HttpResponse, case_id: PathId, if_match: str | None = IF_MATCH
+) -> Status[Any]:
     """Reopen a closed case (its closing date is cleared). Honours If-Match."""
     actor = _actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
-    case = services.case_reopen(actor=actor, case=case, expected_version=_expected_version(request, case))
-    return _answer(response, case)
+    return _write(response, case, if_match, lambda v: services.case_reopen(actor=actor, case=case, expected_version=v))

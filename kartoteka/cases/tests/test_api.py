@@ -38,10 +38,10 @@ def test_create_then_read_a_case_with_its_etag(api, employee):
     assert body["client_name"] == "Anna Nowak"
     assert (body["title"], body["status"], body["owner"], body["closed_at"]) == ("Umowa", "open", employee.pk, None)
     assert body["opened_at"].startswith("2025-03-01")
-    assert response["ETag"] == '"1"'
+    assert response["ETag"] == f'"{body["id"]}-1"'
     read = api.get(f"/api/cases/{body['id']}")
     assert read.status_code == 200
-    assert read["ETag"] == '"1"'
+    assert read["ETag"] == f'"{body["id"]}-1"'
 
 
 def test_bad_input_gets_422_with_a_message_per_field(api):
@@ -76,7 +76,7 @@ def test_close_and_reopen_endpoints(api):
     reopened = api.post(f"/api/cases/{case.pk}/reopen")
     assert reopened.json()["status"] == "open"
     assert reopened.json()["closed_at"] is None
-    assert reopened["ETag"] == '"3"'
+    assert reopened["ETag"] == f'"{case.pk}-3"'
 
 
 def test_if_match_protects_an_edit_from_a_concurrent_one(api):
@@ -84,9 +84,10 @@ def test_if_match_protects_an_edit_from_a_concurrent_one(api):
     etag = api.get(f"/api/cases/{case.pk}")["ETag"]
     first = api.patch(f"/api/cases/{case.pk}", {"title": "Pierwsza"}, content_type=JSON, headers={"If-Match": etag})
     assert first.status_code == 200
-    assert first["ETag"] == '"2"'
+    assert first["ETag"] == f'"{case.pk}-2"'
     second = api.patch(f"/api/cases/{case.pk}", {"title": "Druga"}, content_type=JSON, headers={"If-Match": etag})
     assert second.status_code == 412
+    assert second["ETag"] == f'"{case.pk}-2"'  # the current one, to read again
     assert api.post(f"/api/cases/{case.pk}/close", headers={"If-Match": etag}).status_code == 412
     case.refresh_from_db()
     assert (case.title, case.status) == ("Pierwsza", "open")

@@ -5,12 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StrictBool
 
 # The largest id a BIGINT primary key can hold; a bigger number is a 422, never a database overflow.
 MAX_ID = 2**63 - 1
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+def _no_bool(value: Any) -> Any:
+    # Pydantic's lax mode reads JSON true/false as 1/0; a number field must get a number.
+    if isinstance(value, bool):
+        raise ValueError("Input should be a valid integer, not true or false")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_no_bool)]
+Id = Annotated[Int, Field(ge=1, le=MAX_ID)]
+Bool = StrictBool  # only true or false: lax mode took 0, 1, "yes", "off"...
 
 
 PathId = Annotated[int, Path(..., ge=1, le=MAX_ID)]

@@ -10,17 +10,17 @@ from typing import Any, cast
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict, create_model
+from pydantic import ConfigDict, create_model, field_validator
 
 from kartoteka.accounts.models import User
-from kartoteka.api.schemas import BODY_ERRORS, ERRORS, MAX_ID, Id, InputSchema, PathId, Text, documented
+from kartoteka.api.schemas import BODY_ERRORS, ERRORS, MAX_ID, Id, InputSchema, Int, PathId, Text, documented
 from kartoteka.bulk import services
 from kartoteka.bulk.registry import ARCHIVE, BulkAction, all_actions
 from kartoteka.clients import selectors
 from kartoteka.clients import services as client_services
 from kartoteka.clients.api import LIST_PARAMETERS
 from kartoteka.clients.api import router as clients_router
-from kartoteka.clients.filters import ClientFilter
+from kartoteka.clients.filters import PARAMETERS, ClientFilter
 from kartoteka.clients.models import Client
 from kartoteka.clients.schemas import ClientListParams, ClientOut, ClientPage
 
@@ -39,21 +39,32 @@ def _one_of_ids_or_filter(schema: dict[str, Any]) -> None:
     ]
     documented(not_null=("ids", "filter"))(schema)
     schema["properties"]["ids"]["minItems"] = 1
+    # The filter's names are the list's query parameters; any other name is refused.
+    value = {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
+    schema["properties"]["filter"].update(properties=dict.fromkeys(PARAMETERS, value), additionalProperties=False)
 
 
 class BulkIn(InputSchema):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_one_of_ids_or_filter)
 
+    @field_validator("ids", "filter", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # `null` is not "not sent": {"ids": null, "filter": {...}} must not pass as a filter alone.
+        if value is None:
+            raise ValueError("Leave the field out instead of sending null.")
+        return value
+
     ids: list[Id] | None = Field(
         None, max_length=10_000, description="The clients to act on; or send `filter` instead."
     )
-    filter: dict[Text, Text | int | None] | None = Field(
+    filter: dict[Text, Text | Int | None] | None = Field(
         None,
         description="Every client matching the list's filter: the list's query parameters "
         '(q, status, group, label, created_from, created_to), e.g. `{"group": 3}`; `{}` means what the list '
         "shows without parameters (the client list: active clients). Unknown names are refused.",
     )
-    confirm_count: int | None = Field(
+    confirm_count: Int | None = Field(
         None,
         ge=0,
         le=MAX_ID,

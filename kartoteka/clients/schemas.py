@@ -14,7 +14,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from kartoteka.api.schemas import Id, InputSchema, Text, documented
+from kartoteka.api.schemas import Bool, Id, InputSchema, Text, documented
 from kartoteka.clients import fields
 from kartoteka.clients.models import Client, Note
 from kartoteka.clients.validation import (
@@ -112,7 +112,7 @@ class ClientIn(InputSchema):
     country: Text | None = _text("country", "Two-letter code; PL when empty.", pattern="^([A-Za-z]{2})?$")
     groups: list[Id] | None = Field(None, description="Group ids; replace the client's groups when given.")
     labels: list[Id] | None = Field(None, description="Label ids; replace the client's labels when given.")
-    allow_duplicates: bool = Field(False, description="Save even if clients with the same e-mail, NIP or phone exist.")
+    allow_duplicates: Bool = Field(False, description="Save even if clients with the same e-mail, NIP or phone exist.")
 
 
 class ClientCreateIn(ClientIn):

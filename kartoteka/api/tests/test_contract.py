@@ -122,6 +122,13 @@ def test_a_set_id_above_bigint_is_422_on_its_field(api, field):
     assert list(response.json()["errors"]) == [f"{field}.0"]
 
 
+def test_bulk_ids_null_beside_a_filter_is_422_not_ignored(api):
+    ClientFactory()
+    response = _post(api, "/api/clients/bulk/archive", {"ids": None, "filter": {}})
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["ids"]
+
+
 def test_bulk_ids_above_bigint_are_422(api):
     response = _post(api, "/api/clients/bulk/archive", {"ids": [1, HUGE_ID]})
     assert response.status_code == 422
@@ -252,3 +259,20 @@ def test_openapi_409_body_fits_the_archived_client_answer(api, administrator, op
     assert response.status_code == 409
     conflict = openapi["components"]["schemas"]["ConflictOut"]
     assert set(conflict["required"]) <= set(response.json())
+
+
+# --- JSON types are taken as sent: no 0 for false, no false for 0 ------------------------------
+
+
+def test_allow_duplicates_must_be_a_json_boolean(api):
+    body = {"first_name": "Anna", "email": "anna@example.pl", "allow_duplicates": 0}
+    response = _post(api, "/api/clients", body)
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["allow_duplicates"]
+
+
+def test_confirm_count_must_be_a_number_not_false(api):
+    ClientFactory()
+    response = _post(api, "/api/clients/bulk/archive", {"filter": {}, "confirm_count": False})
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["confirm_count"]

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kartoteka.api.tests.client import token_client
+from kartoteka.audit.models import AuditEvent
+from kartoteka.core.errors import ApplicationError
 from kartoteka.jobs.models import Job, JobItem
 from kartoteka.jobs.runner import JobRun, JobStopped, job_execute
 from kartoteka.jobs.services import (
@@ -116,6 +118,22 @@ def test_the_cancel_button_on_the_job_page_stops_a_running_job(manager_client, m
     page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert 'id="job-stopping"' in page
     assert 'id="job-cancel"' not in page
+
+
+def test_cancelling_a_job_is_in_the_audit_log(manager, administrator):
+    queued = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    running = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    job_start(job_id=running.pk)
+    job_cancel(actor=manager, job_id=queued.pk)
+    job_cancel(actor=administrator, job_id=running.pk)
+    events = AuditEvent.objects.filter(event_type="jobs.job.cancelled").order_by("id")
+    assert [(e.actor, e.details["job_id"], e.details["was"]) for e in events] == [
+        (manager, queued.pk, "queued"),
+        (administrator, running.pk, "running"),
+    ]
+    with pytest.raises(ApplicationError):  # already ended: refused, and nothing recorded
+        job_cancel(actor=manager, job_id=queued.pk)
+    assert events.count() == 2
 
 
 def test_an_ended_job_cannot_be_cancelled(manager):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 
 from kartoteka.api.tests.client import token_client
@@ -13,6 +13,7 @@ from kartoteka.audit.models import AuditEvent
 from kartoteka.core.errors import ApplicationError
 from kartoteka.jobs.models import Job, JobItem
 from kartoteka.jobs.runner import JobRun, JobStopped, job_execute
+from kartoteka.jobs.schemas import JobOut
 from kartoteka.jobs.services import (
     job_cancel,
     job_create,
@@ -153,6 +154,17 @@ def test_a_cancelled_running_job_ends_at_a_chunk_boundary_keeping_its_outcomes(m
     with pytest.raises(JobStopped):  # the next step sees the cancel before doing anything
         next(chunks)
     assert JobItem.objects.filter(job=job, outcome="changed").count() == 2
+
+
+def test_the_file_url_in_the_api_follows_the_script_prefix(manager):
+    job = file_job(manager)
+    before = get_script_prefix()
+    set_script_prefix("/crm/")
+    try:
+        url = JobOut.resolve_file(job)["url"]
+    finally:
+        set_script_prefix(before)
+    assert url == f"/crm/api/jobs/{job.pk}/file"
 
 
 # --- failures a user can read --------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from kartoteka.bulk.registry import find_action, report_lines, skip_label
 from kartoteka.bulk.services import bulk_job_execute
 from kartoteka.clients.selectors import client_scope
@@ -38,5 +40,14 @@ def _report(job: Job, viewer: Actor) -> dict[str, Any]:
 
 
 register_kind(
-    JobKind(name="bulk", title=_title, run=bulk_job_execute, report_template="bulk/report.html", report_context=_report)
+    JobKind(
+        name="bulk",
+        title=_title,
+        run=bulk_job_execute,
+        report_template="bulk/report.html",
+        report_context=_report,
+        failure_note=_(
+            "The job failed. Clients changed before the failure stay changed; no client was changed only in part."
+        ),
+    )
 )

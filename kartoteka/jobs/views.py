@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.views import AuthedRequest, render_htmx
 from kartoteka.jobs import selectors, services
-from kartoteka.jobs.kinds import get_kind, job_title
+from kartoteka.jobs.kinds import JobKind, get_kind, job_title
 from kartoteka.jobs.models import Job
 
 
@@ -31,7 +31,12 @@ def job_detail_view(request: AuthedRequest, job_id: int) -> HttpResponse:
     if job.is_finished and job.seen_at is None:
         services.jobs_mark_seen(actor=request.user, job_ids=[job.pk])
     kind = get_kind(job.kind)
-    context: dict[str, Any] = {"job": job, "title": job_title(job), "report_template": ""}
+    context: dict[str, Any] = {
+        "job": job,
+        "title": job_title(job),
+        "report_template": "",
+        "failure_note": (kind or JobKind).failure_note,
+    }
     if kind is not None and kind.report_template:
         context.update(kind.report_context(job, request.user), report_template=kind.report_template)
     return render_htmx(request, "jobs/detail.html", "progress", context)

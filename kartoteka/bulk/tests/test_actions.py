@@ -11,7 +11,7 @@ from django.utils import timezone
 from kartoteka.audit.models import AuditEvent, AuditEventClient
 from kartoteka.audit.selectors import client_history
 from kartoteka.bulk import services
-from kartoteka.bulk.registry import actions_for, all_actions
+from kartoteka.bulk.registry import actions_for, all_actions, get_action
 from kartoteka.bulk.services import bulk_run, selection_from
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, Note
@@ -232,7 +232,7 @@ def test_deletion_needs_the_number_of_clients_typed_in(administrator):
 
 def test_a_delete_acts_only_on_the_clients_whose_count_was_confirmed(administrator, monkeypatch):
     old = [archived(), archived()]
-    action = services.get_action("delete")
+    action = get_action("delete")
     newcomers = []
 
     def archive_one_more_then_delete(clients, ctx):  # another user archives a client meanwhile

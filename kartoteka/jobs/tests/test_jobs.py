@@ -17,6 +17,7 @@ from kartoteka.jobs.schemas import JobOut
 from kartoteka.jobs.services import (
     job_cancel,
     job_create,
+    job_fail,
     job_files_expire,
     job_start,
     jobs_maintain,
@@ -161,13 +162,24 @@ def test_the_file_url_in_the_api_follows_the_script_prefix(manager):
     before = get_script_prefix()
     set_script_prefix("/crm/")
     try:
-        url = JobOut.resolve_file(job)["url"]
+        file = JobOut.resolve_file(job)
     finally:
         set_script_prefix(before)
-    assert url == f"/crm/api/jobs/{job.pk}/file"
+    assert file is not None
+    assert file["url"] == f"/crm/api/jobs/{job.pk}/file"
 
 
 # --- failures a user can read --------------------------------------------------------------
+
+
+def test_a_failed_job_page_says_what_its_kind_leaves_behind(manager, manager_client):
+    job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    job_start(job_id=job.pk)
+    job_fail(job_id=job.pk, error="The disk is full.")
+    page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "What it finished before the failure stays done." in page
+    assert "The disk is full." in page
+    assert "Clients changed" not in page  # only bulk jobs change clients
 
 
 def test_an_unknown_kind_fails_with_a_sentence(manager):

@@ -42,6 +42,7 @@ class JobKind:
     report_context: Callable[[Job, Actor], Mapping[str, Any]] = _no_context  # (job, who looks at it)
     # What a failed job of this kind leaves behind, shown above the error on the job page.
     failure_note: str | StrPromise = GENERIC_FAILURE_NOTE
+    outcome_label: Callable[[str], str] = str  # an item's outcome in words, for the items CSV
 
 
 _KINDS: dict[str, JobKind] = {}

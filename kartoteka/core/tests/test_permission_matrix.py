@@ -137,6 +137,7 @@ RULES: dict[str, Rule] = {
     "jobs:detail": web(get=ADMINISTRATOR, deny=(404,)),
     "jobs:cancel": web(post=ADMINISTRATOR, deny=(404,)),
     "jobs:file": web(get=ADMINISTRATOR, deny=(404,)),
+    "jobs:items_csv": web(get=ADMINISTRATOR, deny=(404,)),
     "jobs:bell": web(get=USER),  # one's own jobs: nothing to refuse
     "jobs:seen": web(post=USER),
     "cases:list": web(get=EMPLOYEE),

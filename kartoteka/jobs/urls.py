@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:job_id>/items.csv", views.job_items_csv_view, name="items_csv"),
     path("bell/", views.job_bell_view, name="bell"),
     path("bell/seen/", views.jobs_seen_view, name="seen"),
+    path("bell/notified/", views.jobs_notified_view, name="notified"),
 ]

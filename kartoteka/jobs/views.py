@@ -4,6 +4,7 @@ cancel button and file download, and the notification bell of the top bar."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -124,13 +125,20 @@ def jobs_seen_view(request: AuthedRequest) -> HttpResponse:
     return _bell(request)
 
 
+@require_POST
+def jobs_notified_view(request: AuthedRequest) -> HttpResponse:
+    """The bell showed these jobs' toasts (a POST from the bell itself): they are not shown again."""
+    ids = [int(raw) for raw in request.POST.getlist("job") if re.fullmatch(r"[0-9]{1,18}", raw)]
+    services.jobs_mark_notified(actor=request.user, job_ids=ids)
+    return HttpResponse(status=204)
+
+
 def _bell(request: AuthedRequest) -> HttpResponse:
     """The bell: unseen finished jobs, the recent ones, and a toast for each job that just ended.
 
     It polls itself (every 15 s) only while the user has a queued or running job.
     """
-    toasts = selectors.jobs_to_notify(actor=request.user)
-    services.jobs_mark_notified(actor=request.user, job_ids=[j.pk for j in toasts])
+    toasts = selectors.jobs_to_notify(actor=request.user)  # the page POSTs to jobs:notified once it shows them
     recent = selectors.jobs_recent(actor=request.user, limit=8)
     context = {
         "toasts": [(job, job_title(job)) for job in toasts],

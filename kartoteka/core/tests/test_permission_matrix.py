@@ -148,6 +148,7 @@ RULES: dict[str, Rule] = {
     "cases:delete": web(post=MANAGER),
     "cases:client_tab": web(get=EMPLOYEE),
     "cases:create": web(get=EMPLOYEE, post=EMPLOYEE, data={"title": "Nowa sprawa"}),
+    "jobs:notified": web(post=USER),
     # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
     # ninja's root answers 404 to everyone; the schema and the docs page answer any method (read-only).
     "api/": api(**dict.fromkeys(API_METHODS, MISSING)),

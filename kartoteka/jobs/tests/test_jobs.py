@@ -230,6 +230,10 @@ def test_a_finished_job_shows_as_a_toast_once_and_stays_unread_in_the_bell_until
     assert f'data-job-id="{job.pk}"' in bell
     assert 'id="job-bell-count">1<' in bell
     assert "every 15s" not in bell  # nothing runs: no polling
+    assert f'hx-post="{reverse("jobs:notified")}" hx-trigger="load"' in bell
+    again = manager_client.get(reverse("jobs:bell")).content.decode()
+    assert "js-job-toast" in again  # a GET changes nothing: until the page says it showed the toast
+    assert manager_client.post(reverse("jobs:notified"), {"job": [str(job.pk), "x", "²"]}).status_code == 204
     again = manager_client.get(reverse("jobs:bell")).content.decode()
     assert "js-job-toast" not in again  # the toast was shown
     assert 'id="job-bell-count">1<' in again  # still unread
@@ -251,6 +255,14 @@ def test_mark_all_as_read_empties_the_bell(manager_client, manager):
     file_job(manager)
     bell = manager_client.post(reverse("jobs:seen")).content.decode()
     assert "job-bell-count" not in bell
+
+
+def test_one_cannot_mark_someone_elses_toast_as_shown(client, manager, employee):
+    job = file_job(manager)
+    client.force_login(employee)
+    client.post(reverse("jobs:notified"), {"job": [str(job.pk)]})
+    client.force_login(manager)
+    assert f'data-job-id="{job.pk}"' in client.get(reverse("jobs:bell")).content.decode()
 
 
 def test_the_bell_shows_only_the_users_own_jobs(client, manager, employee):

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from kartoteka.bulk.registry import find_action, report_lines, skip_label
 from kartoteka.bulk.services import bulk_job_execute
 from kartoteka.clients.selectors import client_scope
 from kartoteka.core.actors import Actor
 from kartoteka.core.errors import PermissionDenied
 from kartoteka.jobs.kinds import JobKind, register_kind
-from kartoteka.jobs.models import Job
+from kartoteka.jobs.models import Job, JobItem
 from kartoteka.jobs.selectors import job_items_skipped
 
-SKIPPED_SHOWN = 20  # on the job page; GET /api/jobs/{id}/items lists every client
+SKIPPED_SHOWN = 20  # on the job page; its items CSV and GET /api/jobs/{id}/items list every client
 
 
 def _title(job: Job) -> str:
@@ -37,6 +39,20 @@ def _report(job: Job, viewer: Actor) -> dict[str, Any]:
     }
 
 
+def _outcome_label(code: str) -> str:
+    return str(_("changed")) if code == JobItem.CHANGED else skip_label(code)
+
+
 register_kind(
-    JobKind(name="bulk", title=_title, run=bulk_job_execute, report_template="bulk/report.html", report_context=_report)
+    JobKind(
+        name="bulk",
+        title=_title,
+        run=bulk_job_execute,
+        report_template="bulk/report.html",
+        report_context=_report,
+        outcome_label=_outcome_label,
+        failure_note=_(
+            "The job failed. Clients changed before the failure stay changed; no client was changed only in part."
+        ),
+    )
 )

@@ -100,14 +100,20 @@ def bulk_run(
     _check(actor, action, list_name)
     cleaned = action.clean_params(actor, params)
     clients = clients_selected(actor=actor, selection=selection)
-    total = clients.count()
-    if action.final and confirm_count != total:
-        raise _confirm_error(total)
-    if total <= settings.KARTOTEKA_BULK_SYNC_LIMIT:
-        report = Report()
-        with transaction.atomic(durable=True):
-            _execute(actor=actor, action=action, clients=clients, params=cleaned, report=report, selection=selection)
+    report = Report()
+    with transaction.atomic(durable=True):
+        # Counted, confirmed and acted on in one transaction, on exactly the ids counted: a client
+        # that starts to match meanwhile is not touched (a permanent delete included).
+        ids = list(clients.order_by("id").values_list("id", flat=True)[: settings.KARTOTEKA_BULK_SYNC_LIMIT + 1])
+        small = len(ids) <= settings.KARTOTEKA_BULK_SYNC_LIMIT
+        if small:
+            if action.final and confirm_count != len(ids):
+                raise _confirm_error(len(ids))
+            frozen = clients.filter(id__in=ids)
+            _execute(actor=actor, action=action, clients=frozen, params=cleaned, report=report, selection=selection)
+    if small:
         return Outcome(report=report.as_dict())
+    # A job freezes its selection and checks the typed count against it in its own transaction.
     return Outcome(job=_job_create(actor, action, list_name, selection, cleaned, clients, confirm_count))
 
 

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
     from kartoteka.core.actors import Actor
     from kartoteka.jobs.models import Job
     from kartoteka.jobs.runner import JobRun
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
 
 def _no_context(job: Job, viewer: Actor) -> Mapping[str, Any]:
     return {}
+
+
+GENERIC_FAILURE_NOTE = _("The job failed. What it finished before the failure stays done.")
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,9 @@ class JobKind:
     run: Callable[[JobRun], None]
     report_template: str = ""  # included on the job page when the job has ended
     report_context: Callable[[Job, Actor], Mapping[str, Any]] = _no_context  # (job, who looks at it)
+    # What a failed job of this kind leaves behind, shown above the error on the job page.
+    failure_note: str | StrPromise = GENERIC_FAILURE_NOTE
+    outcome_label: Callable[[str], str] = str  # an item's outcome in words, for the items CSV
 
 
 _KINDS: dict[str, JobKind] = {}

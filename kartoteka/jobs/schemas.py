@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 
@@ -43,7 +44,7 @@ class JobOut(Schema):
             "name": obj.file_name,
             "size": obj.file_size,
             "expires_at": obj.file_expires_at,
-            "url": f"/api/jobs/{obj.pk}/file",
+            "url": reverse("api:job_file", kwargs={"job_id": obj.pk}),
         }
 
 

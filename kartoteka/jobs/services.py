@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kartoteka.audit.services import audit_record
 from kartoteka.core.actors import Actor, user_of
 from kartoteka.core.errors import ApplicationError, PermissionDenied
 from kartoteka.jobs.models import Job, JobItem
@@ -153,9 +154,12 @@ def job_cancel(*, actor: Actor, job_id: int) -> Job:
         raise PermissionDenied(_("You do not have permission to do this."))
     queued = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED)
     running = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING)
-    stopped = queued.update(status=Job.Status.CANCELLED, cancel_requested=True, finished_at=timezone.now())
-    if not (stopped or running.update(cancel_requested=True)):
-        raise ApplicationError(_("The job has already ended."))
+    with transaction.atomic():
+        stopped = queued.update(status=Job.Status.CANCELLED, cancel_requested=True, finished_at=timezone.now())
+        if not (stopped or running.update(cancel_requested=True)):
+            raise ApplicationError(_("The job has already ended."))
+        details = {"job_id": job.pk, "kind": job.kind, "action": job.action, "was": "queued" if stopped else "running"}
+        audit_record(actor=actor, event_type="jobs.job.cancelled", details=details)
     job.refresh_from_db()
     return job
 

@@ -3,10 +3,13 @@ cancel button and file download, and the notification bell of the top bar."""
 
 from __future__ import annotations
 
+import csv
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.views import AuthedRequest, render_htmx
 from kartoteka.jobs import selectors, services
-from kartoteka.jobs.kinds import get_kind, job_title
+from kartoteka.jobs.kinds import JobKind, get_kind, job_title
 from kartoteka.jobs.models import Job
 
 
@@ -31,7 +34,12 @@ def job_detail_view(request: AuthedRequest, job_id: int) -> HttpResponse:
     if job.is_finished and job.seen_at is None:
         services.jobs_mark_seen(actor=request.user, job_ids=[job.pk])
     kind = get_kind(job.kind)
-    context: dict[str, Any] = {"job": job, "title": job_title(job), "report_template": ""}
+    context: dict[str, Any] = {
+        "job": job,
+        "title": job_title(job),
+        "report_template": "",
+        "failure_note": (kind or JobKind).failure_note,
+    }
     if kind is not None and kind.report_template:
         context.update(kind.report_context(job, request.user), report_template=kind.report_template)
     return render_htmx(request, "jobs/detail.html", "progress", context)
@@ -66,6 +74,45 @@ def job_file_view(request: AuthedRequest, job_id: int) -> FileResponse:
     return response
 
 
+ITEMS_PAGE = 5000  # items read per query while the CSV streams
+
+
+@require_GET
+def job_items_csv_view(request: AuthedRequest, job_id: int) -> StreamingHttpResponse:
+    """What the job did to each object, as CSV, for whoever may see the job (others get 404).
+
+    Streamed a page of items at a time (keyset on the item id), so a million items never sit in memory.
+    """
+    job = _job(request, job_id)
+    kind = get_kind(job.kind)
+    label = kind.outcome_label if kind is not None else str
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow([_("id"), _("outcome"), _("outcome in words")])
+        after = 0
+        while True:
+            page = list(
+                selectors.job_items(actor=request.user, job_id=job.pk, after=after).values_list(
+                    "id", "object_id", "outcome"
+                )[:ITEMS_PAGE]
+            )
+            for _item_id, object_id, outcome in page:
+                yield writer.writerow([object_id, outcome or "pending", label(outcome) if outcome else _("pending")])
+            if len(page) < ITEMS_PAGE:
+                return
+            after = page[-1][0]
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-items.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
 @require_GET
 def job_bell_view(request: AuthedRequest) -> HttpResponse:
     return _bell(request)
@@ -78,13 +125,20 @@ def jobs_seen_view(request: AuthedRequest) -> HttpResponse:
     return _bell(request)
 
 
+@require_POST
+def jobs_notified_view(request: AuthedRequest) -> HttpResponse:
+    """The bell showed these jobs' toasts (a POST from the bell itself): they are not shown again."""
+    ids = [int(raw) for raw in request.POST.getlist("job") if re.fullmatch(r"[0-9]{1,18}", raw)]
+    services.jobs_mark_notified(actor=request.user, job_ids=ids)
+    return HttpResponse(status=204)
+
+
 def _bell(request: AuthedRequest) -> HttpResponse:
     """The bell: unseen finished jobs, the recent ones, and a toast for each job that just ended.
 
     It polls itself (every 15 s) only while the user has a queued or running job.
     """
-    toasts = selectors.jobs_to_notify(actor=request.user)
-    services.jobs_mark_notified(actor=request.user, job_ids=[j.pk for j in toasts])
+    toasts = selectors.jobs_to_notify(actor=request.user)  # the page POSTs to jobs:notified once it shows them
     recent = selectors.jobs_recent(actor=request.user, limit=8)
     context = {
         "toasts": [(job, job_title(job)) for job in toasts],

@@ -1,5 +1,6 @@
 """Every bulk action through the one service the UI and the API share."""
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -9,7 +10,8 @@ from django.utils import timezone
 
 from kartoteka.audit.models import AuditEvent, AuditEventClient
 from kartoteka.audit.selectors import client_history
-from kartoteka.bulk.registry import actions_for, all_actions
+from kartoteka.bulk import services
+from kartoteka.bulk.registry import actions_for, all_actions, get_action
 from kartoteka.bulk.services import bulk_run, selection_from
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, Note
@@ -226,6 +228,23 @@ def test_deletion_needs_the_number_of_clients_typed_in(administrator):
         run(administrator, "delete", ids=[c.id for c in old], confirm_count=1)
     assert set(caught.value.message_dict) == {"confirm_count"}
     assert Client.objects.count() == 2
+
+
+def test_a_delete_acts_only_on_the_clients_whose_count_was_confirmed(administrator, monkeypatch):
+    old = [archived(), archived()]
+    action = get_action("delete")
+    newcomers = []
+
+    def archive_one_more_then_delete(clients, ctx):  # another user archives a client meanwhile
+        newcomers.append(archived())
+        return action.apply(clients, ctx)
+
+    patched = dataclasses.replace(action, apply=archive_one_more_then_delete)
+    monkeypatch.setattr(services, "get_action", lambda name: patched)
+    report = run(administrator, "delete", filter={}, confirm_count=2)
+    assert report["changed"] == 2
+    assert not Client.objects.filter(pk__in=[c.pk for c in old]).exists()
+    assert Client.objects.filter(pk=newcomers[0].pk).exists()
 
 
 def test_an_employee_may_not_run_bulk_actions(employee):

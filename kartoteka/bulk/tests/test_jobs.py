@@ -439,3 +439,26 @@ def test_the_job_page_names_the_skipped_clients_and_why(manager_client, manager,
     link = f'<a href="{reverse("clients:detail", args=[member.pk])}">{member.display_name}</a>'
     assert f"{link} — already in the group" in page
     assert 'id="report-changed">6<' in page
+
+
+def test_the_job_page_offers_every_clients_outcome_as_csv_to_those_who_see_the_job(
+    manager_client, manager, employee, client, small_limits, settings
+):
+    settings.KARTOTEKA_BULK_SYNC_LIMIT = 2
+    group = ClientGroupFactory()
+    member = ClientFactory(groups=[group])
+    others = ClientFactory.create_batch(3)
+    job = start(manager, "group_add", group=group.id).job
+    bulk_job_run(job_id=job.pk)
+    page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    url = reverse("jobs:items_csv", args=[job.pk])
+    assert f'href="{url}"' in page
+    response = manager_client.get(url)
+    assert response["Content-Type"].startswith("text/csv")
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert rows[0] == "id,outcome,outcome in words"
+    assert rows[1:] == [f"{member.pk},already_in_group,already in the group"] + [
+        f"{c.pk},changed,changed" for c in others
+    ]
+    client.force_login(employee)
+    assert client.get(url).status_code == 404  # someone else's job, as on its page

@@ -137,6 +137,7 @@ RULES: dict[str, Rule] = {
     "jobs:detail": web(get=ADMINISTRATOR, deny=(404,)),
     "jobs:cancel": web(post=ADMINISTRATOR, deny=(404,)),
     "jobs:file": web(get=ADMINISTRATOR, deny=(404,)),
+    "jobs:items_csv": web(get=ADMINISTRATOR, deny=(404,)),
     "jobs:bell": web(get=USER),  # one's own jobs: nothing to refuse
     "jobs:seen": web(post=USER),
     "cases:list": web(get=EMPLOYEE),
@@ -147,6 +148,7 @@ RULES: dict[str, Rule] = {
     "cases:delete": web(post=MANAGER),
     "cases:client_tab": web(get=EMPLOYEE),
     "cases:create": web(get=EMPLOYEE, post=EMPLOYEE, data={"title": "Nowa sprawa"}),
+    "jobs:notified": web(post=USER),
     # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
     # ninja's root answers 404 to everyone; the schema and the docs page answer any method (read-only).
     "api/": api(**dict.fromkeys(API_METHODS, MISSING)),

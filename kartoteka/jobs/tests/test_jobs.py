@@ -5,15 +5,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 
 from kartoteka.api.tests.client import token_client
+from kartoteka.audit.models import AuditEvent
+from kartoteka.core.errors import ApplicationError
 from kartoteka.jobs.models import Job, JobItem
 from kartoteka.jobs.runner import JobRun, JobStopped, job_execute
+from kartoteka.jobs.schemas import JobOut
 from kartoteka.jobs.services import (
     job_cancel,
     job_create,
+    job_fail,
     job_files_expire,
     job_start,
     jobs_maintain,
@@ -118,6 +122,22 @@ def test_the_cancel_button_on_the_job_page_stops_a_running_job(manager_client, m
     assert 'id="job-cancel"' not in page
 
 
+def test_cancelling_a_job_is_in_the_audit_log(manager, administrator):
+    queued = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    running = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    job_start(job_id=running.pk)
+    job_cancel(actor=manager, job_id=queued.pk)
+    job_cancel(actor=administrator, job_id=running.pk)
+    events = AuditEvent.objects.filter(event_type="jobs.job.cancelled").order_by("id")
+    assert [(e.actor, e.details["job_id"], e.details["was"]) for e in events] == [
+        (manager, queued.pk, "queued"),
+        (administrator, running.pk, "running"),
+    ]
+    with pytest.raises(ApplicationError):  # already ended: refused, and nothing recorded
+        job_cancel(actor=manager, job_id=queued.pk)
+    assert events.count() == 2
+
+
 def test_an_ended_job_cannot_be_cancelled(manager):
     job = file_job(manager)
     response = token_client(manager).post(f"/api/jobs/{job.pk}/cancel")
@@ -137,7 +157,29 @@ def test_a_cancelled_running_job_ends_at_a_chunk_boundary_keeping_its_outcomes(m
     assert JobItem.objects.filter(job=job, outcome="changed").count() == 2
 
 
+def test_the_file_url_in_the_api_follows_the_script_prefix(manager):
+    job = file_job(manager)
+    before = get_script_prefix()
+    set_script_prefix("/crm/")
+    try:
+        file = JobOut.resolve_file(job)
+    finally:
+        set_script_prefix(before)
+    assert file is not None
+    assert file["url"] == f"/crm/api/jobs/{job.pk}/file"
+
+
 # --- failures a user can read --------------------------------------------------------------
+
+
+def test_a_failed_job_page_says_what_its_kind_leaves_behind(manager, manager_client):
+    job = job_create(actor=manager, kind="test.count", action="test.count", parameters={})
+    job_start(job_id=job.pk)
+    job_fail(job_id=job.pk, error="The disk is full.")
+    page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "What it finished before the failure stays done." in page
+    assert "The disk is full." in page
+    assert "Clients changed" not in page  # only bulk jobs change clients
 
 
 def test_an_unknown_kind_fails_with_a_sentence(manager):
@@ -188,6 +230,10 @@ def test_a_finished_job_shows_as_a_toast_once_and_stays_unread_in_the_bell_until
     assert f'data-job-id="{job.pk}"' in bell
     assert 'id="job-bell-count">1<' in bell
     assert "every 15s" not in bell  # nothing runs: no polling
+    assert f'hx-post="{reverse("jobs:notified")}" hx-trigger="load"' in bell
+    again = manager_client.get(reverse("jobs:bell")).content.decode()
+    assert "js-job-toast" in again  # a GET changes nothing: until the page says it showed the toast
+    assert manager_client.post(reverse("jobs:notified"), {"job": [str(job.pk), "x", "²"]}).status_code == 204
     again = manager_client.get(reverse("jobs:bell")).content.decode()
     assert "js-job-toast" not in again  # the toast was shown
     assert 'id="job-bell-count">1<' in again  # still unread
@@ -209,6 +255,14 @@ def test_mark_all_as_read_empties_the_bell(manager_client, manager):
     file_job(manager)
     bell = manager_client.post(reverse("jobs:seen")).content.decode()
     assert "job-bell-count" not in bell
+
+
+def test_one_cannot_mark_someone_elses_toast_as_shown(client, manager, employee):
+    job = file_job(manager)
+    client.force_login(employee)
+    client.post(reverse("jobs:notified"), {"job": [str(job.pk)]})
+    client.force_login(manager)
+    assert f'data-job-id="{job.pk}"' in client.get(reverse("jobs:bell")).content.decode()
 
 
 def test_the_bell_shows_only_the_users_own_jobs(client, manager, employee):

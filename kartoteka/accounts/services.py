@@ -32,3 +32,12 @@ def staff_user_create(
     )
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def password_reset_mail_enqueue(*, email: str, domain: str, use_https: bool, language: str) -> None:
+    """Have the worker send the reset mail once the request's transaction commits (none if it rolls back)."""
+    from kartoteka.accounts.tasks import password_reset_mail_task
+
+    transaction.on_commit(
+        lambda: password_reset_mail_task.enqueue(email=email, domain=domain, use_https=use_https, language=language)
+    )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
 
-from kartoteka.accounts.services import password_reset_mail_enqueue
+from kartoteka.accounts.services import password_change, password_reset, password_reset_mail_enqueue
 from kartoteka.accounts.tasks import EMAIL_TEMPLATE, SUBJECT_TEMPLATE
 from kartoteka.accounts.throttle import client_ip, over_limit
 
@@ -18,6 +19,11 @@ from kartoteka.accounts.throttle import client_ip, over_limit
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = password_change(actor=self.request.user, form=form)  # type: ignore[arg-type]
+        update_session_auth_hash(self.request, user)  # stay logged in
+        return HttpResponseRedirect(str(self.get_success_url()))
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -59,6 +65,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+        password_reset(form=form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]  # the link works once
+        return HttpResponseRedirect(str(self.get_success_url()))
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -11,6 +11,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from kartoteka.accounts.models import User
+from kartoteka.audit.models import AuditEvent
 
 NEW_PASSWORD = "Nowe-haslo-2026!"
 
@@ -97,6 +98,8 @@ def test_forgotten_password_is_reset_through_the_link_in_a_real_email(client, st
     done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert done.url == reverse("accounts:password_reset_complete")
 
+    reset = AuditEvent.objects.get(event_type="accounts.user.password_reset")
+    assert (reset.actor, reset.details["user"]) == (staff, "employee1")
     logged_in = client.post(reverse("accounts:login"), {"username": "employee1", "password": NEW_PASSWORD})
     assert logged_in.url == reverse("clients:list")
     client.post(reverse("accounts:logout"))
@@ -171,12 +174,15 @@ def test_staff_change_their_own_password(client, staff):
     )
     assert wrong.status_code == 200
     assert wrong.context["form"].errors["old_password"]
+    assert not AuditEvent.objects.filter(event_type="accounts.user.password_changed").exists()
     done = client.post(
         reverse("accounts:password_change"),
         {"old_password": "Secret-pass-123", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert done.url == reverse("accounts:password_change_done")
     assert User.objects.get(pk=staff.pk).check_password(NEW_PASSWORD)
+    changed = AuditEvent.objects.get(event_type="accounts.user.password_changed")
+    assert (changed.actor, changed.details["user"]) == (staff, "employee1")
     assert client.get(reverse("clients:list")).status_code == 200  # still logged in
 
 

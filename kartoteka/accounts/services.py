@@ -1,3 +1,4 @@
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -31,4 +32,29 @@ def staff_user_create(
         is_superuser=False,
     )
     user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def password_reset_mail_enqueue(*, email: str, domain: str, use_https: bool, language: str) -> None:
+    """Have the worker send the reset mail once the request's transaction commits (none if it rolls back)."""
+    from kartoteka.accounts.tasks import password_reset_mail_task
+
+    transaction.on_commit(
+        lambda: password_reset_mail_task.enqueue(email=email, domain=domain, use_https=use_https, language=language)
+    )
+
+
+@transaction.atomic(durable=True)
+def password_change(*, actor: User, form: SetPasswordForm) -> User:  # type: ignore[type-arg]
+    """Save a valid change-password form of `actor`'s own account, with an audit entry."""
+    user: User = form.save()
+    audit_record(actor=actor, event_type="accounts.user.password_changed", details={"user": user.username})
+    return user
+
+
+@transaction.atomic(durable=True)
+def password_reset(*, form: SetPasswordForm) -> User:  # type: ignore[type-arg]
+    """Save a valid set-password form reached through a reset link; the user is its own actor."""
+    user: User = form.save()
+    audit_record(actor=user, event_type="accounts.user.password_reset", details={"user": user.username})
     return user

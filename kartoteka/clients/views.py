@@ -336,6 +336,10 @@ def client_create_view(request: AuthedRequest) -> HttpResponse:
 def client_edit_view(request: AuthedRequest, client_id: int) -> HttpResponse:
     require_perm(request.user, "clients.change_client")
     client = _client_or_404(request, client_id)
+    if client.is_archived and request.method == "GET":  # no form for what cannot be saved
+        # (a POST still reaches the service, which refuses it and says why, e.g. "archived meanwhile")
+        messages.error(request, _("This client is in the archive. Restore it before changing it."))
+        return redirect("clients:detail", client_id=client.pk)
     form = ClientForm(request.POST or None, initial=_edit_initial(client), actor=request.user)
     if request.method == "POST" and form.is_valid():
         saved = _save_client(request, form, client)

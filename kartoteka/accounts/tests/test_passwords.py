@@ -6,9 +6,12 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import transaction
+from django.test import TestCase
 from django.urls import reverse
 
 from kartoteka.accounts.models import User
+from kartoteka.audit.models import AuditEvent
 
 NEW_PASSWORD = "Nowe-haslo-2026!"
 
@@ -33,9 +36,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
 @pytest.fixture
 def inbox(settings):
-    """An SMTP server on loopback, and Django's SMTP backend pointed at it."""
+    """An SMTP server on loopback, Django's SMTP backend pointed at it, and the mail task run at once."""
+    settings.TASKS = IMMEDIATE
     box = Inbox()
     controller = Controller(box, hostname="127.0.0.1", port=_free_port())
     controller.start()
@@ -68,8 +75,10 @@ def _without_csrf(page: str) -> str:
     return re.sub(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', r"\1", page)
 
 
-def _ask_for_reset(client, address):
-    return client.post(reverse("accounts:password_reset"), {"email": address})
+def _ask_for_reset(client, address, **meta):
+    """Post the form, and commit: the mail task is enqueued on commit (run at once here)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("accounts:password_reset"), {"email": address}, **meta)
 
 
 def test_forgotten_password_is_reset_through_the_link_in_a_real_email(client, staff, inbox):
@@ -89,6 +98,8 @@ def test_forgotten_password_is_reset_through_the_link_in_a_real_email(client, st
     done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert done.url == reverse("accounts:password_reset_complete")
 
+    reset = AuditEvent.objects.get(event_type="accounts.user.password_reset")
+    assert (reset.actor, reset.details["user"]) == (staff, "employee1")
     logged_in = client.post(reverse("accounts:login"), {"username": "employee1", "password": NEW_PASSWORD})
     assert logged_in.url == reverse("clients:list")
     client.post(reverse("accounts:logout"))
@@ -121,10 +132,35 @@ def test_many_requests_from_one_address_are_refused(client, staff, inbox, settin
     assert refused.status_code == 429
     assert "Too many requests" in refused.content.decode()
     assert inbox.messages == []
-    other_address = client.post(
-        reverse("accounts:password_reset"), {"email": "employee1@example.pl"}, REMOTE_ADDR="10.9.8.7"
-    )
+    other_address = _ask_for_reset(client, "employee1@example.pl", REMOTE_ADDR="10.9.8.7")
     assert other_address.status_code == 302
+    assert len(inbox.messages) == 1
+
+
+def test_the_request_sends_nothing_itself_whether_or_not_the_address_is_known(client, staff, inbox, settings):
+    """Without a worker (the database task backend), nothing reaches SMTP during the request."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+    from kartoteka.accounts.tasks import password_reset_mail_task
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        known = client.post(reverse("accounts:password_reset"), {"email": "employee1@example.pl"})
+        unknown = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.pl"})
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert inbox.messages == []
+    enqueued = password_reset_mail_task.get_backend().results  # type: ignore[attr-defined]  # DummyBackend
+    assert [r.kwargs["email"] for r in enqueued] == ["employee1@example.pl", "nobody@example.pl"]
+    enqueued[0].task.call(**enqueued[0].kwargs)  # what the worker does
+    assert [m["To"] for m in inbox.messages] == ["employee1@example.pl"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reset_request_whose_transaction_rolls_back_sends_nothing(client, staff, inbox):
+    url, data = reverse("accounts:password_reset"), {"email": "employee1@example.pl"}
+    with transaction.atomic():
+        assert client.post(url, data).status_code == 302
+        transaction.set_rollback(True)
+    assert inbox.messages == []
+    assert client.post(url, data).status_code == 302  # committed (autocommit): sent
     assert len(inbox.messages) == 1
 
 
@@ -138,12 +174,15 @@ def test_staff_change_their_own_password(client, staff):
     )
     assert wrong.status_code == 200
     assert wrong.context["form"].errors["old_password"]
+    assert not AuditEvent.objects.filter(event_type="accounts.user.password_changed").exists()
     done = client.post(
         reverse("accounts:password_change"),
         {"old_password": "Secret-pass-123", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert done.url == reverse("accounts:password_change_done")
     assert User.objects.get(pk=staff.pk).check_password(NEW_PASSWORD)
+    changed = AuditEvent.objects.get(event_type="accounts.user.password_changed")
+    assert (changed.actor, changed.details["user"]) == (staff, "employee1")
     assert client.get(reverse("clients:list")).status_code == 200  # still logged in
 
 

@@ -88,12 +88,17 @@ def test_archived_client_preview_is_read_only(manager_client):
     page = html(manager_client.get(reverse("clients:detail", args=[client.id])))
     assert reverse("clients:edit", args=[client.id]) not in page
     url = reverse("clients:edit", args=[client.id])
-    # A complete, valid form (nothing but the archive rule stands in the way of saving it).
+    refused = manager_client.get(url, follow=True)  # no edit form for what cannot be saved
+    assert refused.redirect_chain[-1][0] == reverse("clients:detail", args=[client.id])
+    assert "Restore it before changing it" in html(refused)
+    # A complete, valid form (taken while the client was still active) is refused too.
+    archived_at = client.archived_at
+    Client.objects.filter(pk=client.pk).update(archived_at=None)
     data = _edit_form_data(manager_client.get(url), first_name="Nowe")
-    response = manager_client.post(url, data)
+    Client.objects.filter(pk=client.pk).update(archived_at=archived_at)
+    response = manager_client.post(url, data, follow=True)
     client.refresh_from_db()
     assert client.first_name != "Nowe"
-    assert response.status_code == 200
     assert "Restore it before changing it" in html(response)
 
 

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kartoteka.clients.models import Client, ClientGroup
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
@@ -163,6 +164,18 @@ def test_edit_form_shows_phone_formatted_and_saves_changes(employee_client):
     employee_client.post(reverse("clients:edit", args=[client.id]), data)
     client.refresh_from_db()
     assert client.city == "Sopot"
+
+
+def test_an_archived_client_gets_no_edit_form_only_a_message(employee_client, settings):
+    settings.LANGUAGE_CODE = "en"
+    client = ClientFactory(city="Gdynia", status="inactive", archived_at=timezone.now())
+    page = employee_client.get(reverse("clients:edit", args=[client.id]), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("clients:detail", args=[client.id])
+    assert 'name="city"' not in _html(page)
+    assert "Restore it before changing it" in _html(page)
+    employee_client.post(reverse("clients:edit", args=[client.id]), {**FORM, "email": client.email, "city": "Sopot"})
+    client.refresh_from_db()
+    assert client.city == "Gdynia"
 
 
 def test_group_created_from_the_client_form_comes_back_selected(employee_client):

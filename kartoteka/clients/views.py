@@ -72,8 +72,8 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
     _attach_badges(request, page.items, groups, labels)
     rows = render_rows(LIST_COLUMNS, page.items, cells="clients/list", page=_row_page(request))  # jinja2/clients/list/
     params = filters.to_params()
-    if limit != settings.KARTOTEKA_PAGE_SIZE:
-        params["limit"] = str(limit)
+    page_params = {"limit": str(limit)} if limit != settings.KARTOTEKA_PAGE_SIZE else {}
+    params.update(page_params)
     return {
         "filters": filters,
         "filter_errors": filter_errors,
@@ -81,15 +81,18 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         "clients": page.items,
         "rows": rows,
         "query_string": urlencode(params),
+        # The bulk form's selection: the filter alone, as bulk actions parse it strictly (no limit, no cursor).
+        "filter_query": urlencode(filters.to_params()),
         "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None,
         "first_url": "?" + urlencode(params) if cursor else None,
-        "columns": column_headers(LIST_COLUMNS, filters),
-        "chips": chip_links(filters, describe=_set_names(request)),
+        "columns": column_headers(LIST_COLUMNS, filters, keep=page_params),
+        "chips": chip_links(filters, describe=_set_names(request), keep=page_params),
         "groups": groups,
         "labels": labels,
         "archived": archived,
         "id_mark": _ID_MARK,
         "row_menu": _row_menu(request),
+        "page_params": page_params,
     }
 
 
@@ -206,7 +209,7 @@ def _render_list(request: AuthedRequest, *, archived: bool) -> HttpResponse:
         query = context["query_string"]
         cursor = request.GET.get("cursor")
         if cursor and context["first_url"]:
-            query = urlencode({**context["filters"].to_params(), "cursor": cursor})
+            query = urlencode({**context["filters"].to_params(), **context["page_params"], "cursor": cursor})
         response["HX-Push-Url"] = request.path + (f"?{query}" if query else "")
     return response
 

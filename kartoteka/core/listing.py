@@ -40,11 +40,15 @@ class Header:
     direction: str | None  # "asc", "desc" or None (not the current sort)
 
 
-def column_headers(columns: Iterable[Column], filters: FilterSet) -> list[Header]:
-    """The header of each column: a link that sorts by it (again: the other way round)."""
+def column_headers(
+    columns: Iterable[Column], filters: FilterSet, *, keep: Mapping[str, str] | None = None
+) -> list[Header]:
+    """The header of each column: a link that sorts by it (again: the other way round).
+
+    `keep`: the list's own parameters (e.g. `limit`) the links carry along."""
     sort_name, sort = filters.sort_declaration()
     current, descending = sort_name.lstrip("-"), sort_name.startswith("-")
-    params = filters.to_params()
+    params = {**filters.to_params(), **(keep or {})}
     headers = []
     for column in columns:
         if column.sort is None or column.sort not in sort.choices:
@@ -57,14 +61,23 @@ def column_headers(columns: Iterable[Column], filters: FilterSet) -> list[Header
 
 
 def chip_links(
-    filters: FilterSet, *, describe: Mapping[str, Callable[[Any], str | None]] | None = None
+    filters: FilterSet,
+    *,
+    describe: Mapping[str, Callable[[Any], str | None]] | None = None,
+    keep: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """The filter's chips with the query string that removes each (for `lists/_chips.html`).
 
     `describe`: parameter -> how to show its value (e.g. a group's name read through the actor's scope).
+    `keep`: the list's own parameters (e.g. `limit`) the links carry along.
     """
     return [
-        {"param": chip.name, "name": chip.label, "value": chip.value, "remove_url": "?" + urlencode(chip.remove_params)}
+        {
+            "param": chip.name,
+            "name": chip.label,
+            "value": chip.value,
+            "remove_url": "?" + urlencode({**chip.remove_params, **(keep or {})}),
+        }
         for chip in filters.chips(describe=describe)
     ]
 

@@ -223,3 +223,18 @@ def test_an_employee_gets_403_for_bulk_actions(employee_client, action):
     client = ClientFactory()
     response = employee_client.post(reverse("bulk:run", args=[action]), {"mode": "ids", "ids": [client.id]})
     assert response.status_code in (403, 404)
+
+
+def test_select_all_matching_works_on_a_list_with_a_page_size(manager_client):
+    group = ClientGroupFactory()
+    members = ClientFactory.create_batch(3, groups=[group])
+    ClientFactory()
+    listing = manager_client.get(reverse("clients:list") + f"?group={group.id}&limit=2&sort=email")
+    hidden_filter = listing.context["filter_query"]
+    assert "limit" not in hidden_filter
+    assert f'name="filter" value="{hidden_filter.replace("&", "&amp;")}"' in html(listing)
+    assert all("limit=2" in h.url for h in listing.context["columns"] if h.url)
+    assert all("limit=2" in chip["remove_url"] for chip in listing.context["chips"])
+    post = {"list": "clients", "mode": "filter", "filter": hidden_filter, "step": "confirm"}
+    manager_client.post(reverse("bulk:run", args=["archive"]), post)
+    assert set(Client.objects.filter(archived_at__isnull=False).values_list("id", flat=True)) == {m.id for m in members}

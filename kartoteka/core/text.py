@@ -13,4 +13,5 @@ def fold(text: str) -> str:
     text = text.translate(_EXTRA_FOLDS)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.casefold().translate(_EXTRA_FOLDS)).strip()
+    # lower() after casefold(): casefold maps some scripts (Cherokee) to upper case.
+    return _SPACES.sub(" ", stripped.casefold().lower().translate(_EXTRA_FOLDS)).strip()

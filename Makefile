@@ -52,7 +52,7 @@ bench: $(VENV)/.dev
 
 ## messages: refresh and compile the Polish/English translations
 messages: $(VENV)/.dev
-	$(PY) manage.py makemessages -l pl -l en --ignore='.venv/*' --ignore='var/*'
+	$(PY) manage.py makemessages -l pl -l en --no-location --ignore='.venv/*' --ignore='var/*'
 	$(PY) manage.py compilemessages --ignore='.venv/*'
 
 clean:

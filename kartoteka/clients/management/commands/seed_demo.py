@@ -10,6 +10,7 @@ from kartoteka.audit.services import audit_record_bulk
 from kartoteka.clients import demo
 from kartoteka.clients.models import Client
 from kartoteka.clients.operations import archive_rows
+from kartoteka.core.demo import run_demo_seeders
 
 DEMO_CLIENTS = 300
 DEMO_SETS = 6
@@ -65,6 +66,9 @@ class Command(BaseCommand):
             f"Demo data: {len(ids)} clients ({archived} in the archive), {DEMO_SETS} groups, "
             f"{DEMO_SETS} labels, {notes} notes."
         )
+        # What other apps add to the demo clients (contact persons, cases, tasks, mail): their demo.py.
+        for line in run_demo_seeders(seed=seed, client_ids=ids):
+            self.stdout.write(line)
 
     def _archive_some(self, rng: random.Random, ids: list[int]) -> int:
         """A few former clients wait in the archive, so Clients → Archive has something to show."""

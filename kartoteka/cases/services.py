@@ -35,7 +35,7 @@ def _refuse_if_archived(client: Client) -> None:
         raise ApplicationError(_("This client is in the archive: its cases can be read but not changed."))
 
 
-def _snapshot(case: Case) -> dict[str, Any]:
+def recorded_values(case: Case) -> dict[str, Any]:
     """The recorded values (the owner by name: the history shows who it was at the time)."""
     return {
         "title": case.title,
@@ -45,7 +45,7 @@ def _snapshot(case: Case) -> dict[str, Any]:
     }
 
 
-def _derived(title: str, description: str) -> dict[str, str]:
+def derived_columns(title: str, description: str) -> dict[str, str]:
     return {"sort_title": fold(title)[:200], "search_text": fold(f"{title} {description}")}
 
 
@@ -63,14 +63,14 @@ def case_create(*, actor: Actor, client: Client, data: dict[str, Any]) -> Case:
         values["owner"] = user_of(actor)
     case = Case(client=client, created_by=user_of(actor), **values)
     case.description = values.get("description", "")
-    for name, value in _derived(case.title, case.description).items():
+    for name, value in derived_columns(case.title, case.description).items():
         setattr(case, name, value)
     case.save()
     audit_record(
         actor=actor,
         event_type="cases.case.created",
         client=client,
-        changes=field_changes({}, _snapshot(case)),
+        changes=field_changes({}, recorded_values(case)),
         details={"case_id": case.pk},
     )
     return case
@@ -81,14 +81,14 @@ def case_update(*, actor: Actor, case: Case, data: dict[str, Any], expected_vers
     """Change the given fields (of title, description, owner, opened_at); the others stay."""
     require_perm(actor, "cases.change_case")
     _refuse_if_archived(case.client)
-    before = _snapshot(case)
+    before = recorded_values(case)
     values = clean_case_fields({name: data[name] for name in EDITABLE if name in data})
     for name, value in values.items():
         setattr(case, name, value)
     if case.closed_at and case.opened_at > case.closed_at:
         raise ValidationError({"opened_at": [_("A case cannot be opened after it was closed.")]})
-    changes = field_changes(before, _snapshot(case))
-    columns = {**values, **_derived(case.title, case.description)}
+    changes = field_changes(before, recorded_values(case))
+    columns = {**values, **derived_columns(case.title, case.description)}
     _write(case, columns, expected_version)
     if changes:
         audit_record(

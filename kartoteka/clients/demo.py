@@ -128,7 +128,7 @@ def _feminine(last_name: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
@@ -159,13 +159,23 @@ class Batch:
     labels: list[tuple[int, int]] = field(default_factory=list)
 
 
-def client_values(rng: random.Random) -> dict[str, str]:
-    """One client's field values, already in the normalised form the services store."""
+def random_person(rng: random.Random) -> tuple[str, str]:
+    """A Polish first and last name (women's -ski names as -ska), common surnames more often."""
     female = rng.random() < 0.5
     first = rng.choice(FEMALE_FIRST if female else MALE_FIRST)
     last = rng.choice(_LAST_POOL)
-    if female:
-        last = _feminine(last)
+    return first, _feminine(last) if female else last
+
+
+def personal_email(rng: random.Random, first: str, last: str) -> str:
+    """jan.kowalski123@wp.pl, as people make their private addresses."""
+    number = rng.randrange(1, 1000) if rng.random() < 0.7 else ""
+    return f"{slug(first)}.{slug(last)}{number}@{rng.choice(MAIL_DOMAINS)}"
+
+
+def client_values(rng: random.Random) -> dict[str, str]:
+    """One client's field values, already in the normalised form the services store."""
+    first, last = random_person(rng)
     city, prefixes, _ = rng.choice(_CITY_POOL)
     values = {
         "first_name": first,
@@ -186,19 +196,17 @@ def client_values(rng: random.Random) -> dict[str, str]:
             company = f"{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_FORMS)}"
         else:
             company = f"{rng.choice(PERSONAL_COMPANY)} {last}"
-        slug = _slug(company.split(" sp")[0].replace(" S.A.", ""))
-        slug = f"{slug}-{_slug(city)}" if rng.random() < 0.5 else f"{slug}{rng.randrange(1, 100)}"
+        domain = slug(company.split(" sp")[0].replace(" S.A.", ""))
+        domain = f"{domain}-{slug(city)}" if rng.random() < 0.5 else f"{domain}{rng.randrange(1, 100)}"
         values["company_name"] = company
         values["nip"] = random_nip(rng)
-        values["email"] = f"{rng.choice(COMPANY_MAILBOXES)}@{slug}.pl"
+        values["email"] = f"{rng.choice(COMPANY_MAILBOXES)}@{domain}.pl"
         if rng.random() < 0.6:
-            values["website"] = f"https://www.{slug}.pl"
+            values["website"] = f"https://www.{domain}.pl"
         if rng.random() < 0.5:  # only the contact person's first name is known
             values["last_name"] = ""
     else:
-        number = rng.randrange(1, 1000) if rng.random() < 0.7 else ""
-        local = f"{_slug(first)}.{_slug(last)}{number}"
-        values["email"] = f"{local}@{rng.choice(MAIL_DOMAINS)}"
+        values["email"] = personal_email(rng, first, last)
     return values
 
 

@@ -4,15 +4,16 @@ Both index `Client.search_text`, a folded copy of the searchable fields (service
 up to date), so 'lodz' finds 'Łódź' and any part of a word of three letters or more matches.
 
 Other apps add what else finds a client (contact persons' names, e-mails and phones) by
-registering a search source: for a client, the value dicts (shaped like a client's fields) to fold
-into its search_text. `search_text_for(..., client_id=)` includes them, and the app calls
-`search_text_refresh` in the same transaction as each change to its rows.
+registering a search source: for some clients, each one's value dicts (shaped like a client's
+fields) to fold into its search_text. `search_text_for(..., client_id=)` includes them, and the app
+calls `search_text_refresh` in the same transaction as each change to its rows
+(`search_text_refresh_many` after a set-based load: a fixed number of queries for any number).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -30,8 +31,9 @@ FTS_TABLE = "clients_client_fts"
 _TRIGRAM = 3
 
 
-# For one client id: more value dicts (keys of fields.SEARCHABLE) whose text finds that client.
-SearchSource = Callable[[int], list[dict[str, Any]]]
+# For some client ids: per client id, more value dicts (keys of fields.SEARCHABLE) whose text finds
+# that client (one query for all the ids; a client without any may be missing from the answer).
+SearchSource = Callable[[Collection[int]], dict[int, list[dict[str, Any]]]]
 _SOURCES: list[SearchSource] = []
 
 
@@ -44,9 +46,11 @@ def register_search_source(source: SearchSource) -> SearchSource:
 def search_text_for(values: dict[str, Any], *, client_id: int | None = None) -> str:
     """The folded text that search matches, built from a client's searchable field values
     (and, given the client's id, from the registered sources' values for it)."""
-    records = [values]
-    if client_id is not None:
-        records += [record for source in _SOURCES for record in source(client_id)]
+    extra = [] if client_id is None else [r for source in _SOURCES for r in source([client_id]).get(client_id, [])]
+    return _fold_records([values, *extra])
+
+
+def _fold_records(records: list[dict[str, Any]]) -> str:
     parts: list[str] = []
     for record in records:
         for name in fields.SEARCHABLE:
@@ -67,6 +71,25 @@ def search_text_refresh(client_id: int) -> None:
     if values is not None:
         text = search_text_for(values, client_id=client_id)
         Client._base_manager.filter(pk=client_id).update(search_text=text)
+
+
+def search_text_refresh_many(client_ids: Collection[int], *, batch: int = 1000) -> int:
+    """`search_text_refresh` for many clients, set-based: per batch one read of the clients, one
+    read per search source and one UPDATE (the SQLite index follows by trigger). The rows updated."""
+    from kartoteka.clients.models import Client
+
+    ids = sorted(set(client_ids))
+    updated = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        rows = list(Client._base_manager.filter(pk__in=chunk).values("pk", *fields.SEARCHABLE))
+        extra = [source(chunk) for source in _SOURCES]
+        clients = [
+            Client(pk=row["pk"], search_text=_fold_records([row, *(r for e in extra for r in e.get(row["pk"], []))]))
+            for row in rows
+        ]
+        updated += Client._base_manager.bulk_update(clients, ["search_text"])
+    return updated
 
 
 def sort_name_for(values: dict[str, Any]) -> str:

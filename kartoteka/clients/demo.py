@@ -292,6 +292,15 @@ def _rebuild_index_after(*, count: int, existing: int) -> bool:
     return connection.vendor == "sqlite" and count >= max(existing, 1000)
 
 
+def _count_insert_triggers(cursor: Any) -> list[tuple[str, str]]:
+    """The SQLite count triggers that an INSERT fires, as the migrations created them (name, SQL)."""
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'clients_count_%' "
+        "AND sql LIKE '%AFTER INSERT ON%' ORDER BY name"
+    )
+    return list(cursor.fetchall())
+
+
 def load_clients(*, count: int, seed: int | None, sets: int, batch: int = 20_000) -> list[int]:
     """Insert `count` generated clients with their group and label memberships; return their ids.
 
@@ -313,7 +322,8 @@ def load_clients(*, count: int, seed: int | None, sets: int, batch: int = 20_000
         with connection.cursor() as cursor:
             if rebuild:
                 cursor.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
-                for name, _sql in counts.SQLITE_TRIGGERS:  # counted once at the end, set-based
+                count_triggers = _count_insert_triggers(cursor)  # counted once at the end, set-based
+                for name, _sql in count_triggers:
                     cursor.execute(f"DROP TRIGGER {name}")
             for rows in generate(
                 rng, first_id=first_id, count=count, group_ids=group_ids, label_ids=label_ids, batch=batch
@@ -324,7 +334,7 @@ def load_clients(*, count: int, seed: int | None, sets: int, batch: int = 20_000
             if rebuild:
                 cursor.execute(FTS_INSERT_TRIGGER_SQL)
                 rebuild_index()
-                for _name, sql in counts.SQLITE_TRIGGERS:
+                for _name, sql in count_triggers:
                     cursor.execute(sql)
                 counts.rebuild_counts()
             for sql in connection.ops.sequence_reset_sql(no_style(), [Client]):

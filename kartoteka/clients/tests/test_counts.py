@@ -1,5 +1,6 @@
-"""Maintained counts (clients/counts.py) must equal COUNT after every kind of write: services,
-bulk operations' raw SQL, deletes, membership changes."""
+"""Maintained counts (clients/counts.py, SQLite) must equal COUNT after every kind of write:
+services, bulk operations' raw SQL, deletes, membership changes. PostgreSQL keeps none and counts
+(migration 0009)."""
 
 import datetime as dt
 import itertools
@@ -21,7 +22,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
+def sqlite_counts():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps no maintained counts (migration 0009)")
+
+
+@pytest.fixture
+def world(sqlite_counts):
     groups, labels = [ClientGroupFactory() for _ in range(2)], [LabelFactory() for _ in range(2)]
     clients = [
         ClientFactory(groups=groups[: i % 3], labels=labels[i % 2 : i % 2 + 1], status=("active", "inactive")[i % 2])
@@ -114,3 +121,41 @@ def test_a_group_count_reads_the_counts_not_the_clients(world, employee):
     counting = [q["sql"] for q in queries.captured_queries if "clients_client" in q["sql"]]
     assert len(counting) == 1
     assert "clients_clientcount" in counting[0]
+
+
+def test_counts_follow_membership_rows_moved_by_update(world):
+    """Merging clients (issue 12) moves membership rows to another client or set by UPDATE."""
+    _clients, groups, labels = world
+    now = timezone.now()
+    for relation, column, (one, other) in (("groups", "clientgroup_id", groups), ("labels", "label_id", labels)):
+        through = getattr(Client, relation).through
+        active = ClientFactory(status="active", **{relation: [one, other]})
+        inactive = ClientFactory(status="inactive")
+        archived = ClientFactory()
+        operations.archive_rows(Client.objects.filter(pk=archived.pk), actor=None, now=now)
+        row = through.objects.get(client_id=active.pk, **{column: one.pk})
+        assert_exact(groups, labels)
+
+        through.objects.filter(pk=row.pk).update(client_id=inactive.pk)  # to another client (status)
+        assert_exact(groups, labels)
+        through.objects.filter(pk=row.pk).update(**{column: other.pk})  # to another group or label
+        assert_exact(groups, labels)
+        through.objects.filter(pk=row.pk).update(client_id=archived.pk, **{column: one.pk})  # both at once
+        assert_exact(groups, labels)
+        through.objects.filter(client_id=active.pk).update(client_id=inactive.pk)  # a merge moves them all
+        assert_exact(groups, labels)
+
+
+def test_postgresql_counts_with_count_and_keeps_no_count_rows(db, employee):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    group = ClientGroupFactory()
+    ClientFactory.create_batch(3, groups=[group])
+    ClientFactory(status="inactive", groups=[group])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'clients_count_%'")
+        assert cursor.fetchall() == []
+    assert not ClientCount.objects.exists()
+    assert stored_count(Client.objects.all(), ClientFilter(group=group.pk)) is None
+    assert client_count(actor=employee, filters=ClientFilter(group=group.pk)) == 3
+    assert client_count(actor=employee, filters=ClientFilter(group=group.pk, status="all")) == 4

@@ -109,11 +109,13 @@ def test_bulk_load_is_set_based():
     with CaptureQueriesContext(connection) as ctx:
         call_command("seed_demo", clients=2000, seed=5, batch=500)
     # a few per batch of 500 rows, not one per client; ~17 more to drop and recreate the count
-    # triggers and count once (clients/counts.py)
+    # insert triggers and count once (clients/demo.py)
     assert len(ctx.captured_queries) < 50
 
 
 def test_a_bulk_load_leaves_exact_counts():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps no maintained counts (clients migration 0009)")
     from kartoteka.clients.counts import stored_count
     from kartoteka.clients.filters import ClientFilter
     from kartoteka.clients.models import Client, ClientGroup

@@ -171,7 +171,7 @@ def test_two_transactions_changing_one_groups_memberships_both_commit():
     second = [ClientFactory(status="inactive"), ClientFactory(status="active")]
     halfway = threading.Barrier(2)
 
-    def add_one_by_one(clients: list[Client]) -> Callable[[], None]:
+    def add_one_by_one(clients: list[Any]) -> Callable[[], None]:
         def run() -> None:
             with transaction.atomic():
                 for i, client in enumerate(clients):

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from ninja import Field, Path, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, StrictBool
 
-# The largest id a BIGINT primary key can hold; a bigger number is a 422, never a database overflow.
-MAX_ID = 2**63 - 1
+# Re-exported for the API's schemas: a bigger id is a 422, never a database overflow.
+from kartoteka.core.numbers import MAX_ID as MAX_ID
 
 
 def _no_bool(value: Any) -> Any:

@@ -25,6 +25,7 @@ from kartoteka.clients import services as client_services
 from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import ClientSelection
 from kartoteka.core.errors import ApplicationError, NotFound, ValidationError
+from kartoteka.core.numbers import InvalidNumber, parse_ids, parse_positive_int
 from kartoteka.core.permissions import require_perm
 from kartoteka.core.views import AuthedRequest, render_htmx
 
@@ -37,8 +38,19 @@ def _list_url(list_name: str, filter_query: str = "") -> str:
 def _selection(request: AuthedRequest, list_name: str) -> ClientSelection:
     if request.POST.get("mode") == "filter":
         return services.selection_from(list_name=list_name, filter_params=QueryDict(request.POST.get("filter", "")))
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    try:
+        ids = parse_ids(request.POST.getlist("ids"))
+    except InvalidNumber as exc:
+        raise ValidationError({"ids": [exc.message]}) from exc
     return services.selection_from(list_name=list_name, ids=ids)
+
+
+def _typed_count(raw: str) -> int | None:
+    """The number typed to confirm a final action; None (asked again) when it is not a number."""
+    try:
+        return parse_positive_int(raw, minimum=0)
+    except InvalidNumber:
+        return None
 
 
 def report_message(action: BulkAction, report: dict[str, Any]) -> str:
@@ -84,7 +96,6 @@ def bulk_action_view(request: AuthedRequest, name: str) -> HttpResponse:
         context.update(next_step="run", params_shown=action.params_display(request.user, form.cleaned_data))
         if step == "confirm":  # the second confirmation: type the number of clients
             return render(request, "bulk/confirm.html", context)
-    confirm = request.POST.get("confirm_count", "").strip()
     try:
         outcome = services.bulk_run(
             actor=request.user,
@@ -92,7 +103,7 @@ def bulk_action_view(request: AuthedRequest, name: str) -> HttpResponse:
             list_name=list_name,
             selection=selection,
             params={p.name: request.POST.get(p.name) for p in action.params},
-            confirm_count=int(confirm) if confirm.isdigit() else None,
+            confirm_count=_typed_count(request.POST.get("confirm_count", "").strip()),
         )
     except ValidationError as exc:
         if action.final:

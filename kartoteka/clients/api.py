@@ -110,7 +110,7 @@ def _expected_version(if_match: str | None, client: Client) -> int | None:
         return None
     versions = []
     for tag in if_match.split(","):
-        match = re.fullmatch(rf'"{client.pk}-(\d{{1,18}})"', tag.strip())  # a weak W/ tag never matches
+        match = re.fullmatch(rf'"{client.pk}-([0-9]{{1,18}})"', tag.strip())  # a weak W/ tag never matches
         if match:
             versions.append(int(match.group(1)))
     return client.version if client.version in versions else 0

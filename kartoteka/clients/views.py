@@ -26,6 +26,7 @@ from kartoteka.clients.forms import ClientForm, ColouredSetForm, NoteForm
 from kartoteka.clients.models import Client, ClientGroup, Label
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, render_rows
+from kartoteka.core.numbers import InvalidNumber, parse_id, parse_positive_int
 from kartoteka.core.pagination import InvalidCursor, Page
 from kartoteka.core.permissions import require_perm
 from kartoteka.core.tabs import ClientTab, client_tabs, render_client_tab
@@ -159,9 +160,10 @@ MAX_PAGE_SIZE = 200
 
 def _page_size(raw: str | None) -> int:
     """`?limit=N` (1-200, as in the API); anything else is the default page size."""
-    if raw and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE_SIZE:
-        return int(raw)
-    return int(settings.KARTOTEKA_PAGE_SIZE)
+    try:
+        return parse_positive_int(raw, maximum=MAX_PAGE_SIZE)
+    except InvalidNumber:
+        return int(settings.KARTOTEKA_PAGE_SIZE)
 
 
 # Row links of the list, reversed once per page instead of once per row and link: with eight
@@ -406,8 +408,12 @@ def note_edit_view(request: AuthedRequest, client_id: int, note_id: int) -> Http
 def note_delete_view(request: AuthedRequest, client_id: int, note_id: int) -> HttpResponse:
     client = _client_or_404(request, client_id)
     note = _note_or_404(request, client, note_id)
-    services.note_delete(actor=request.user, note=note)
-    messages.success(request, _("Note deleted."))
+    try:
+        services.note_delete(actor=request.user, note=note)
+    except ApplicationError as exc:  # an archived client's notes are read-only
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Note deleted."))
     return redirect("clients:notes", client_id=client.pk)
 
 
@@ -480,16 +486,22 @@ def group_quick_create_view(request: AuthedRequest) -> HttpResponse:
     Answers with the groups field re-rendered: the groups already ticked stay ticked, the new
     one is added and ticked.
     """
-    selected = {int(v) for v in request.POST.getlist("groups") if v.isdigit()}
+    selected: set[int] = set()
     error = ""
-    try:
-        group = services.group_create(
-            actor=request.user,
-            data={"name": request.POST.get("new_group_name", ""), "color": request.POST.get("new_group_color", "")},
-        )
-        selected.add(group.pk)
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
+    for raw in request.POST.getlist("groups"):
+        try:
+            selected.add(parse_id(raw))
+        except InvalidNumber as exc:  # no group anyone could tick: create nothing, say why
+            error = exc.message
+    if not error:
+        try:
+            group = services.group_create(
+                actor=request.user,
+                data={"name": request.POST.get("new_group_name", ""), "color": request.POST.get("new_group_color", "")},
+            )
+            selected.add(group.pk)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
     form = ClientForm(
         initial={"groups": list(selectors.groups_by_ids(actor=request.user, ids=selected))}, actor=request.user
     )

@@ -45,11 +45,11 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kartoteka.core.numbers import InvalidNumber, parse_id
 from kartoteka.core.pagination import Page, SortSpec, paginate
 
 WALK_KEY = "walk_id"  # the row id as read from the index a page walks (see FilterSet.page)
 PROBE_FROM = 1000  # matches: from here on a page checks them per row instead of listing them all
-MAX_ID = 2**63 - 1  # the largest id either database stores; larger ones overflow the driver
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # aware datetimes of both ends fit
 
 
@@ -238,12 +238,9 @@ class Reference(Filter):
 
 def _parse_id(raw: Any) -> int:
     try:
-        value = int(str(raw))
-    except ValueError as exc:
-        raise FilterValueError(_("Enter a whole number (an id).")) from exc
-    if not 1 <= value <= MAX_ID:
-        raise FilterValueError(_("Enter an id from 1 to %(max)s.") % {"max": MAX_ID})
-    return value
+        return parse_id(raw)
+    except InvalidNumber as exc:
+        raise FilterValueError(exc.message) from exc
 
 
 @dataclass(frozen=True)

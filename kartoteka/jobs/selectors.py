@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kartoteka.core.actors import Actor, user_of
 from kartoteka.core.errors import NotFound
+from kartoteka.core.numbers import is_id
 from kartoteka.jobs.models import Job, JobItem
 
 
@@ -22,11 +23,8 @@ def job_scope(*, actor: Actor) -> QuerySet[Job]:
     return Job.objects.filter(Q(started_by=user) & Q(started_by__isnull=False))
 
 
-MAX_ID = 2**63 - 1  # larger ids overflow the database driver: no such job
-
-
 def job_get(*, actor: Actor, job_id: int) -> Job:
-    if not 1 <= job_id <= MAX_ID:
+    if not is_id(job_id):  # past BIGINT: no such job (the driver would overflow)
         raise NotFound(_("Job not found."))
     job = job_scope(actor=actor).select_related("started_by").filter(pk=job_id).first()
     if job is None:

@@ -4,7 +4,6 @@ cancel button and file download, and the notification bell of the top bar."""
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kartoteka.core.errors import ApplicationError, NotFound
+from kartoteka.core.numbers import is_id
 from kartoteka.core.views import AuthedRequest, render_htmx
 from kartoteka.jobs import selectors, services
 from kartoteka.jobs.kinds import JobKind, get_kind, job_title
@@ -128,7 +128,7 @@ def jobs_seen_view(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def jobs_notified_view(request: AuthedRequest) -> HttpResponse:
     """The bell showed these jobs' toasts (a POST from the bell itself): they are not shown again."""
-    ids = [int(raw) for raw in request.POST.getlist("job") if re.fullmatch(r"[0-9]{1,18}", raw)]
+    ids = [int(raw) for raw in request.POST.getlist("job") if is_id(raw)]  # others are no job of theirs
     services.jobs_mark_notified(actor=request.user, job_ids=ids)
     return HttpResponse(status=204)
 

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Note
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, NoteFactory
-from kartoteka.core.filtering import MAX_ID, Choice, DayBound, FilterSet, Search, Sort, declare
+from kartoteka.core.filtering import Choice, DayBound, FilterSet, Search, Sort, declare
 from kartoteka.core.listing import Column, chip_links, column_headers
+from kartoteka.core.numbers import MAX_ID
 from kartoteka.core.pagination import InvalidCursor
 
 pytestmark = pytest.mark.django_db

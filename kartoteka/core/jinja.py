@@ -20,7 +20,11 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def environment(**options: Any) -> Environment:
-    options.setdefault("undefined", StrictUndefined)  # a misspelt name fails the test, not the page silently
-    env = Environment(**options)  # noqa: S701 -- Django's Jinja2 backend sets autoescape=True
+    """The rows' environment. Django's Jinja2 backend fills `undefined` (Undefined, or DebugUndefined
+    with DEBUG) and `autoescape` before calling this, so a `setdefault` here never took: both are
+    forced, whatever the settings say."""
+    options["undefined"] = StrictUndefined  # a misspelt name fails the test, not the page silently
+    options["autoescape"] = True  # names, e-mails and notes are what users typed
+    env = Environment(**options)  # noqa: S701 -- autoescape is forced on just above
     env.filters["local_time"] = local_time
     return env

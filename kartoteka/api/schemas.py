@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StrictBool
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StrictBool, create_model
 
 # Re-exported for the API's schemas: a bigger id is a 422, never a database overflow.
+from kartoteka.core.filtering import FilterSet
 from kartoteka.core.numbers import MAX_ID as MAX_ID
 
 
@@ -61,6 +62,18 @@ class InputSchema(Schema):
     """A request body: a JSON object whose every key is a known field (a typo is a 422, not ignored)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def filter_params(name: str, filterset: type[FilterSet], *, base: type[Schema]) -> type[Schema]:
+    """The query parameters of a filtered list: `base` (its paging ones) plus one optional text per
+    URL parameter of `filterset`, described from its declaration. The endpoint parses them with the
+    FilterSet itself (strict), so a filter field declared there is in the document with no more work.
+    """
+    extra: dict[str, Any] = {
+        param: (str | None, Field(None, description=text)) for param, text in filterset.param_help().items()
+    }
+    model: type[Schema] = create_model(name, __base__=base, __doc__=base.__doc__, __module__=base.__module__, **extra)
+    return model
 
 
 class ErrorOut(Schema):

@@ -51,10 +51,27 @@ __all__ = ["DEFAULT_SORT", "PARAMETERS", "SORTS", "STATUS_CHOICES", "WALK_KEY", 
 class ClientFilter(FilterSet):
     model = Client
 
-    q: str = declare(Search(_("Search"), search=search_filter, join=search_join), "")
-    status: str = declare(Choice(_("Status"), column="status", choices=STATUS_LABELS, any_value=STATUS_ANY), "active")
-    group: int | None = declare(Membership(_("Group"), relation="groups"), None)
-    label: int | None = declare(Membership(_("Label"), relation="labels"), None)
+    q: str = declare(
+        Search(
+            _("Search"),
+            search=search_filter,
+            join=search_join,
+            help="Search: any part of a name, e-mail, phone, NIP or city.",
+        ),
+        "",
+    )
+    status: str = declare(
+        Choice(
+            _("Status"),
+            column="status",
+            choices=STATUS_LABELS,
+            any_value=STATUS_ANY,
+            help="`active` (default; `all` in the archive), `inactive` or `all`.",
+        ),
+        "active",
+    )
+    group: int | None = declare(Membership(_("Group"), relation="groups", help="Group id."), None)
+    label: int | None = declare(Membership(_("Label"), relation="labels", help="Label id."), None)
     created_from: dt.date | None = declare(DayBound(_("Created from"), column="created_at"), None)
     created_to: dt.date | None = declare(DayBound(_("Created to"), column="created_at", upper=True), None)
     archived: bool = declare(Flag(column="archived_at"), False)

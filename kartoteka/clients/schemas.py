@@ -9,13 +9,14 @@ the services enforce (required fields, lengths, patterns, enums), so generated c
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from kartoteka.api.schemas import Bool, Id, InputSchema, Text, documented
+from kartoteka.api.schemas import Bool, Id, InputSchema, Text, documented, filter_params
 from kartoteka.clients import fields
+from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, Note
 from kartoteka.clients.validation import (
     MULTI_LINE_NOT_BLANK_PATTERN,
@@ -65,21 +66,18 @@ class ClientPage(Schema):
     count: int | None = Field(None, description="Clients matching the filter; only with `count=true`.")
 
 
-class ClientListParams(Schema):
-    """The list's query parameters. The filter ones are parsed by ClientFilter, like the web list's."""
+class ClientPageParams(Schema):
+    """The list's query parameters. The filter ones are ClientFilter's, parsed by it as the web list's."""
 
-    q: str | None = Field(None, description="Search: any part of a name, e-mail, phone, NIP or city.")
-    status: str | None = Field(None, description="`active` (default), `inactive` or `all`.")
-    group: str | None = Field(None, description="Group id.")
-    label: str | None = Field(None, description="Label id.")
-    created_from: str | None = Field(None, description="Created on or after this day, YYYY-MM-DD.")
-    created_to: str | None = Field(None, description="Created on or before this day, YYYY-MM-DD.")
-    sort: str | None = Field(
-        None, description="id, name, last_name, email, phone, created_at or status; `-` for descending (default -id)."
-    )
     cursor: str | None = Field(None, description="`next_cursor` of the previous page.")
     limit: int = Field(50, ge=1, le=200, description="Clients per page, 1 to 200.")
     count: bool = Field(False, description="Also return the number of matching clients.")
+
+
+if TYPE_CHECKING:  # the endpoints read only the paging fields; the filter ones are for the document
+    ClientListParams = ClientPageParams
+else:
+    ClientListParams = filter_params("ClientListParams", ClientFilter, base=ClientPageParams)
 
 
 CLIENT_INPUT_FIELDS = fields.EDITABLE  # ClientIn's client fields (a test checks they match)

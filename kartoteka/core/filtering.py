@@ -69,9 +69,17 @@ class Filter:
 
     label: Any = ""
     param: bool = True  # a URL parameter (False: set by the view, e.g. which list it is)
+    help: str = ""  # the API document's description (English, as the rest of the document)
 
     def parse(self, raw: Any) -> Any:
         return str(raw)
+
+    def describe(self, default: Any) -> str:
+        """The parameter's description in the API document: `help`, or one made from the kind."""
+        return self.help or self.generated_help(default)
+
+    def generated_help(self, default: Any) -> str:
+        return ""
 
     def to_param(self, value: Any) -> str:
         return str(value)
@@ -106,6 +114,9 @@ class Search(Filter):
             raise FilterValueError(_("Remove control characters from the search."))
         return text[: self.max_length]
 
+    def generated_help(self, default: Any) -> str:
+        return "Search text."
+
     def condition(self, queryset: QuerySet[Any], value: Any, *, hide_index: bool, probe: bool) -> QuerySet[Any]:
         assert self.search is not None  # noqa: S101 -- a declaration error, not input
         searched: QuerySet[Any] = self.search(queryset, value, probe_from=PROBE_FROM if probe else None)
@@ -134,6 +145,9 @@ class Choice(Filter):
         if value not in self.choices:
             raise FilterValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(self.choices)})
         return value
+
+    def generated_help(self, default: Any) -> str:
+        return f"One of {_quoted(self.choices)} (default `{default}`)."
 
     def display(self, value: Any, model: type[Model]) -> str:
         return str(self.choices.get(value, value))
@@ -179,6 +193,9 @@ class Membership(Filter):
 
     def parse(self, raw: Any) -> int:
         return _parse_id(raw)
+
+    def generated_help(self, default: Any) -> str:
+        return f"Rows in the one of `{self.relation}` with this id."
 
     def display(self, value: Any, model: type[Model]) -> str:
         target = self._field(model).related_model
@@ -228,6 +245,9 @@ class Reference(Filter):
     def parse(self, raw: Any) -> int:
         return _parse_id(raw)
 
+    def generated_help(self, default: Any) -> str:
+        return f"Rows whose `{self.column}` is the row with this id."
+
     def display(self, value: Any, model: type[Model]) -> str:
         target: Any = model._meta.get_field(self.column).related_model
         return str(target._default_manager.filter(pk=value).first() or value)
@@ -249,6 +269,9 @@ class DayBound(Filter):
 
     column: str = ""
     upper: bool = False
+
+    def generated_help(self, default: Any) -> str:
+        return f"`{self.column}` on or {'before' if self.upper else 'after'} this day, YYYY-MM-DD."
 
     def parse(self, raw: Any) -> dt.date:
         try:
@@ -286,6 +309,13 @@ class Sort(Filter):
             raise FilterValueError(_("Sort by one of: %(fields)s.") % {"fields": ", ".join(self.choices)})
         return value
 
+    def generated_help(self, default: Any) -> str:
+        return f"One of {_quoted(self.choices)}; `-` first for descending (default `{default}`)."
+
+
+def _quoted(names: Collection[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names)
+
 
 def declare(kind: Filter, default: Any) -> Any:
     """A FilterSet field of this kind (a dataclass field carrying it)."""
@@ -314,6 +344,12 @@ class FilterSet:
     @classmethod
     def param_names(cls) -> frozenset[str]:
         return frozenset(name for name, kind in cls.declared().items() if kind.param)
+
+    @classmethod
+    def param_help(cls) -> dict[str, str]:
+        """Each URL parameter's description for the API document, in declaration order."""
+        defaults = {f.name: f.default for f in fields(cls)}  # type: ignore[arg-type]
+        return {name: kind.describe(defaults[name]) for name, kind in cls.declared().items() if kind.param}
 
     @classmethod
     def defaults_for(cls, context: Mapping[str, Any]) -> dict[str, Any]:

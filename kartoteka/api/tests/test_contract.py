@@ -9,6 +9,7 @@ from django.test import Client as HttpClient
 
 from kartoteka.api.tests.client import token_client
 from kartoteka.clients import services
+from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import ClientGroup, Label
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory
 
@@ -276,3 +277,27 @@ def test_confirm_count_must_be_a_number_not_false(api):
     response = _post(api, "/api/clients/bulk/archive", {"filter": {}, "confirm_count": False})
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["confirm_count"]
+
+
+@pytest.mark.parametrize("path", ["/api/clients", "/api/archive"])
+def test_every_client_filter_parameter_is_in_the_list_endpoints_document(openapi, path):
+    documented = {p["name"]: p for p in openapi["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+    assert ClientFilter.param_names() <= set(documented)
+    assert all(documented[name].get("description") for name in ClientFilter.param_names())
+    assert set(documented) - ClientFilter.param_names() == {"cursor", "limit", "count"}
+
+
+def test_a_filter_field_declared_on_a_filterset_is_a_documented_parameter_without_more_work():
+    from dataclasses import dataclass
+
+    from kartoteka.api.schemas import filter_params
+    from kartoteka.clients.schemas import ClientPageParams
+    from kartoteka.core.filtering import Choice, declare
+
+    @dataclass(frozen=True)
+    class WithCity(ClientFilter):
+        city: str = declare(Choice("City", column="city", choices={"Kraków": "Kraków", "Gdańsk": "Gdańsk"}), "Kraków")
+
+    params = filter_params("WithCityParams", WithCity, base=ClientPageParams).model_json_schema()["properties"]
+    assert params["city"]["description"] == "One of `Kraków`, `Gdańsk` (default `Kraków`)."
+    assert ClientFilter.param_names() <= set(params)

@@ -266,3 +266,24 @@ def test_rows_show_badges_in_name_order_and_share_one_options_menu(employee_clie
     assert html.count('id="row-menu"') == 1
     assert html.count("data-row-menu=") == 2
     assert "/notes/" not in row.split('id="row-menu"')[0]  # the notes link is in the shared menu only
+
+
+def test_the_row_options_offer_history_only_to_users_who_may_read_it(client, employee, settings):
+    settings.LANGUAGE_CODE = "en"
+    from django.contrib.auth.models import Permission
+
+    from kartoteka.accounts.models import User
+
+    ClientFactory(first_name="Ala")
+    reader = User.objects.create_user(username="reader1", password="Secret-pass-123")
+    names = [p.split(".")[1] for p in employee.get_all_permissions() if p != "audit.view_auditevent"]
+    reader.user_permissions.set(Permission.objects.filter(codename__in=names))
+    for user, shown in ((employee, True), (reader, False)):
+        client.force_login(user)
+        for headers in ({}, {"HX-Request": "true"}):
+            page = client.get(reverse("clients:list"), headers=headers)
+            assert page.status_code == 200
+            html = page.content.decode()
+            assert "Ala" in html
+            assert ("Show history" in html) is (shown and not headers), (user, headers)
+            assert ("/history/" in html) is (shown and not headers), (user, headers)

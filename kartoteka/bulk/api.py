@@ -89,7 +89,8 @@ class JobAcceptedOut(Schema):
 def _add_bulk_endpoint(action: BulkAction) -> None:
     list_name = action.lists[0]
     fields: dict[str, Any] = {
-        p.name: (Id | None if p.coerce is int else Text | None, Field(None, description=str(p.label)))
+        # Lazy: rendered in the language of the request for the document, not of whoever imported this.
+        p.name: (Id | None if p.coerce is int else Text | None, Field(None, description=p.description or p.label))
         for p in action.params
     }
     required = tuple(p.name for p in action.params) + (("confirm_count",) if action.final else ())

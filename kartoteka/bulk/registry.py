@@ -50,7 +50,7 @@ class BulkParam:
     label: StrPromise
     choices: Callable[[Actor], Iterable[tuple[Any, Any]]]
     coerce: Callable[[Any], Any] = str
-    description: str = ""
+    description: StrPromise | str = ""  # the API document's (lazy, like `label`); `label` when empty
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -18,6 +20,22 @@ from kartoteka.api.auth import BearerToken
 from kartoteka.api.body import too_large_response
 from kartoteka.core.errors import ApplicationError, NotFound, PermissionDenied
 
+
+def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The document and its docs page: GET or HEAD; any other method is a JSON 405 (not a CSRF 403)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def only_read(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = JsonResponse({"detail": _("Method not allowed.")}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return only_read
+
+
 # Token only: a session cookie is not accepted, so no request is ever judged by CSRF rules
 # (a missing or wrong token is a 401, never a "CSRF check failed" 403).
 api = NinjaAPI(
@@ -27,6 +45,7 @@ api = NinjaAPI(
     "(`manage.py create_api_token USERNAME`).",
     auth=BearerToken(),
     urls_namespace="api",
+    docs_decorator=read_only,
 )
 
 
@@ -124,6 +143,11 @@ def endpoint_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
 
 
 def api_urls() -> Any:
-    urls = api.urls
-    _mark_public(urls[0])
-    return urls
+    patterns, app_name, namespace = api.urls
+    # ninja's root (named so that ninja can reverse its prefix) answers an HTML 404: the JSON one instead.
+    patterns = [
+        path("", endpoint_not_found, name="api-root") if isinstance(p, URLPattern) and p.name == "api-root" else p
+        for p in patterns
+    ]
+    _mark_public(patterns)
+    return patterns, app_name, namespace

@@ -88,9 +88,10 @@ class JobAcceptedOut(Schema):
 
 def _add_bulk_endpoint(action: BulkAction) -> None:
     list_name = action.lists[0]
+    # Lazy descriptions: the document renders them in its request's language, not the importer's.
+    described: dict[str, Any] = {p.name: p.description or p.label for p in action.params}
     fields: dict[str, Any] = {
-        # Lazy: rendered in the language of the request for the document, not of whoever imported this.
-        p.name: (Id | None if p.coerce is int else Text | None, Field(None, description=p.description or p.label))
+        p.name: (Id | None if p.coerce is int else Text | None, Field(None, description=described[p.name]))
         for p in action.params
     }
     required = tuple(p.name for p in action.params) + (("confirm_count",) if action.final else ())

@@ -301,3 +301,21 @@ def test_a_filter_field_declared_on_a_filterset_is_a_documented_parameter_withou
     params = filter_params("WithCityParams", WithCity, base=ClientPageParams).model_json_schema()["properties"]
     assert params["city"]["description"] == "One of `Kraków`, `Gdańsk` (default `Kraków`)."
     assert ClientFilter.param_names() <= set(params)
+
+
+@pytest.mark.parametrize("path", ["/api/openapi.json", "/api/docs"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_document_and_its_page_are_read_only_json_405(db, path, method):
+    response = getattr(HttpClient(enforce_csrf_checks=True), method)(path, "{}", content_type=JSON)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response["Content-Type"].startswith(JSON)
+    assert HttpClient().get(path).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_the_api_root_is_the_json_404_of_unknown_paths(db, method):
+    response = getattr(HttpClient(enforce_csrf_checks=True), method)("/api/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith(JSON)
+    assert response.json() == {"detail": HttpClient().get("/api/no-such-thing").json()["detail"]}

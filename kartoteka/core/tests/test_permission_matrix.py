@@ -150,10 +150,10 @@ RULES: dict[str, Rule] = {
     "cases:create": web(get=EMPLOYEE, post=EMPLOYEE, data={"title": "Nowa sprawa"}),
     "jobs:notified": web(post=USER),
     # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
-    # ninja's root answers 404 to everyone; the schema and the docs page answer any method (read-only).
+    # ninja's root is a JSON 404 for everyone; the schema and the docs page are read-only (405 else).
     "api/": api(**dict.fromkeys(API_METHODS, MISSING)),
-    "api/openapi.json": api(**dict.fromkeys(API_METHODS, PUBLIC)),
-    "api/docs": api(**dict.fromkeys(API_METHODS, PUBLIC)),
+    "api/openapi.json": api(GET=PUBLIC),
+    "api/docs": api(GET=PUBLIC),
     "^api/(?P<path>.*)$": api(**dict.fromkeys(API_METHODS, MISSING)),  # unknown endpoints: JSON 404
     "api/clients": api(GET=EMPLOYEE, POST=EMPLOYEE, data={"first_name": "Ala", "email": "ala.api@example.pl"}),
     # PATCH/PUT of the archived client are refused by the archive rule (409) after the permission check.

@@ -76,6 +76,15 @@ def _write(response: HttpResponse, case: Case, if_match: str | None, change: Cal
     return Status(200, result) if result is not None else Status(204, None)
 
 
+def _act(
+    request: HttpRequest, response: HttpResponse, case_id: int, if_match: str | None, service: Callable[..., Any]
+) -> Status[Any]:
+    """One service call on one case, conditional on its version (close, reopen, delete)."""
+    actor = _actor(request)
+    case = selectors.case_get(actor=actor, case_id=case_id)
+    return _write(response, case, if_match, lambda v: service(actor=actor, case=case, expected_version=v))
+
+
 def _answer(response: HttpResponse, case: Case) -> Case:
     response["ETag"] = _etag(case)
     return case
@@ -128,9 +137,7 @@ def case_delete(
     request: HttpRequest, response: HttpResponse, case_id: PathId, if_match: str | None = IF_MATCH
 ) -> Status[Any]:
     """Delete a case for good (managers and administrators). Honours If-Match."""
-    actor = _actor(request)
-    case = selectors.case_get(actor=actor, case_id=case_id)
-    return _write(response, case, if_match, lambda v: services.case_delete(actor=actor, case=case, expected_version=v))
+    return _act(request, response, case_id, if_match, services.case_delete)
 
 
 @router.post("/cases/{case_id}/close", response={200: CaseOut, **WRITE_ERRORS}, url_name="case_close")
@@ -138,9 +145,7 @@ def case_close(
     request: HttpRequest, response: HttpResponse, case_id: PathId, if_match: str | None = IF_MATCH
 ) -> Status[Any]:
     """Close an open case (its closing date is set now). Honours If-Match."""
-    actor = _actor(request)
-    case = selectors.case_get(actor=actor, case_id=case_id)
-    return _write(response, case, if_match, lambda v: services.case_close(actor=actor, case=case, expected_version=v))
+    return _act(request, response, case_id, if_match, services.case_close)
 
 
 @router.post("/cases/{case_id}/reopen", response={200: CaseOut, **WRITE_ERRORS}, url_name="case_reopen")
@@ -148,6 +153,4 @@ def case_reopen(
     request: HttpRequest, response: HttpResponse, case_id: PathId, if_match: str | None = IF_MATCH
 ) -> Status[Any]:
     """Reopen a closed case (its closing date is cleared). Honours If-Match."""
-    actor = _actor(request)
-    case = selectors.case_get(actor=actor, case_id=case_id)
-    return _write(response, case, if_match, lambda v: services.case_reopen(actor=actor, case=case, expected_version=v))
+    return _act(request, response, case_id, if_match, services.case_reopen)

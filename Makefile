@@ -23,8 +23,8 @@ $(VENV)/.dev: $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)
+	$(PY) manage.py seed_demo --if-empty
 	./bin/serve $(HOST) $(PORT) $(WORKERS)
 
 ## test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
@@ -49,6 +49,7 @@ CLIENTS ?= 1000000
 bench: $(VENV)/.dev
 	$(PY) -m bench --clients $(CLIENTS)
 	$(PY) -m bench.bulk --clients $(CLIENTS)
+	$(PY) -m bench.tasks --clients $(CLIENTS)
 
 ## messages: refresh and compile the Polish/English translations
 messages: $(VENV)/.dev

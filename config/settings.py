@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "kartoteka.clients",
     "kartoteka.contacts",
     "kartoteka.cases",
+    "kartoteka.planner",
+    "kartoteka.notifications",
     "kartoteka.bulk",
     "kartoteka.api",
 ]
@@ -203,6 +205,8 @@ else:  # local runs: every message lands as an .eml file under var/mail/
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kartoteka@localhost")
+# Where the application is served: links in e-mails sent by the worker (no request to ask).
+KARTOTEKA_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Security -----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -14,6 +14,8 @@ urlpatterns = [
     path("clients/", include("kartoteka.contacts.urls")),
     path("jobs/", include("kartoteka.jobs.urls")),
     path("", include("kartoteka.cases.urls")),
+    path("", include("kartoteka.planner.urls")),
+    path("notifications/", include("kartoteka.notifications.urls")),
     path("api/", api_urls()),
     re_path(r"^api/(?P<path>.*)$", endpoint_not_found),
     path("admin/", admin.site.urls),

@@ -29,6 +29,9 @@ _EMPLOYEE_PERMS = {
     "cases.view_case",
     "cases.add_case",
     "cases.change_case",  # edit, close and reopen
+    "planner.view_task",
+    "planner.add_task",
+    "planner.change_task",  # edit, mark done and reopen
 }
 _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.change_clientgroup",
@@ -40,6 +43,7 @@ _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.bulk_client",
     "clients.moderate_note",
     "cases.delete_case",
+    "planner.delete_task",
 }
 _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "clients.delete_client",

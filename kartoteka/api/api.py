@@ -115,12 +115,14 @@ def _register_routers() -> None:
     from kartoteka.clients.api import router as clients_router
     from kartoteka.contacts.api import router as contacts_router
     from kartoteka.jobs.api import router as jobs_router
+    from kartoteka.planner.api import router as planner_router
 
     api.add_router("/", clients_router)
     api.add_router("/", bulk_router)
     api.add_router("/", jobs_router)
     api.add_router("/", contacts_router)
     api.add_router("/", cases_router)
+    api.add_router("/", planner_router)
 
 
 _register_routers()

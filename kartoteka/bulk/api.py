@@ -91,10 +91,13 @@ def _add_bulk_endpoint(action: BulkAction) -> None:
     # Lazy descriptions: the document renders them in its request's language, not the importer's.
     described: dict[str, Any] = {p.name: p.description or p.label for p in action.params}
     fields: dict[str, Any] = {
-        p.name: (Id | None if p.coerce is int else Text | None, Field(None, description=described[p.name]))
+        p.name: (
+            p.api_type or (Id | None if p.coerce is int else Text | None),
+            Field(None, description=described[p.name], json_schema_extra=dict(p.schema or {})),
+        )
         for p in action.params
     }
-    required = tuple(p.name for p in action.params) + (("confirm_count",) if action.final else ())
+    required = tuple(p.name for p in action.params if p.required) + (("confirm_count",) if action.final else ())
 
     def rules(schema: dict[str, Any]) -> None:
         _one_of_ids_or_filter(schema)

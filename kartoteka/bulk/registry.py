@@ -38,19 +38,43 @@ ARCHIVE = "archive"  # the archive view
 LISTS = (CLIENTS, ARCHIVE)
 
 
+def _no_choices(actor: Actor) -> Iterable[tuple[Any, Any]]:
+    return ()
+
+
 @dataclass(frozen=True)
 class BulkParam:
     """One parameter an action asks for: a choice among `choices(actor)` (value, label) pairs.
 
     The choices come through the actor's scope (e.g. `groups_all(actor=...)`), so a user is
     offered, and may pick, only what they may see.
+
+    Another kind of input (a text, a day, several staff members, yes / no) gives `field`: the
+    form field made for the actor. Its cleaned value must be plain JSON (a job stores it and
+    cleans it again when it runs). `api_type` is then its type in the API's request schema,
+    `schema` adds JSON-schema keywords there (maxLength, pattern, ...), `many` says the web form
+    sends it repeated (a multiple choice) and `required` whether the API's schema requires it.
     """
 
     name: str
     label: StrPromise
-    choices: Callable[[Actor], Iterable[tuple[Any, Any]]]
+    choices: Callable[[Actor], Iterable[tuple[Any, Any]]] = _no_choices
     coerce: Callable[[Any], Any] = str
     description: StrPromise | str = ""  # the API document's (lazy, like `label`); `label` when empty
+    field: Callable[[Actor], forms.Field] | None = None
+    api_type: Any = None
+    schema: Mapping[str, Any] | None = None
+    many: bool = False
+    required: bool = True
+
+    def shown(self, actor: Actor, value: Any) -> str:
+        """The chosen value as the confirmation page shows it (labels of choices, yes / no)."""
+        labels = {str(v): str(label) for v, label in self.choices(actor)}
+        if isinstance(value, bool):
+            return gettext("yes") if value else gettext("no")
+        if isinstance(value, list | tuple):
+            return ", ".join(labels.get(str(v), str(v)) for v in value)
+        return labels.get(str(value), "" if value is None else str(value))
 
 
 @dataclass(frozen=True)
@@ -88,7 +112,9 @@ class BulkAction:
 
     def form(self, actor: Actor, data: Mapping[str, Any] | None = None) -> forms.Form:
         fields = {
-            p.name: forms.TypedChoiceField(label=p.label, choices=[("", "—"), *p.choices(actor)], coerce=p.coerce)
+            p.name: p.field(actor)
+            if p.field
+            else forms.TypedChoiceField(label=p.label, choices=[("", "—"), *p.choices(actor)], coerce=p.coerce)
             for p in self.params
         }
         form_class = type(f"{self.name.title().replace('_', '')}Form", (forms.Form,), fields)
@@ -105,11 +131,7 @@ class BulkAction:
 
     def params_display(self, actor: Actor, params: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(label, chosen value's label) for the confirmation page."""
-        shown = []
-        for p in self.params:
-            labels = {str(value): str(label) for value, label in p.choices(actor)}
-            shown.append((str(p.label), labels.get(str(params.get(p.name)), str(params.get(p.name)))))
-        return shown
+        return [(str(p.label), p.shown(actor, params.get(p.name))) for p in self.params]
 
 
 _REGISTRY: dict[str, BulkAction] = {}

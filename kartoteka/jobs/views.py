@@ -17,6 +17,7 @@ from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.numbers import is_id
 from kartoteka.core.views import AuthedRequest, render_htmx
 from kartoteka.jobs import selectors, services
+from kartoteka.jobs.bell import bell_sections
 from kartoteka.jobs.kinds import JobKind, get_kind, job_title
 from kartoteka.jobs.models import Job
 
@@ -140,10 +141,14 @@ def _bell(request: AuthedRequest) -> HttpResponse:
     """
     toasts = selectors.jobs_to_notify(actor=request.user)  # the page POSTs to jobs:notified once it shows them
     recent = selectors.jobs_recent(actor=request.user, limit=8)
+    unseen = selectors.jobs_unseen_count(actor=request.user)
+    sections = bell_sections(request.user)  # what other apps add (jobs.bell), e.g. notifications
     context = {
         "toasts": [(job, job_title(job)) for job in toasts],
         "recent": [(job, job_title(job)) for job in recent],
-        "unseen": selectors.jobs_unseen_count(actor=request.user),
+        "unseen": unseen,
+        "sections": sections,
+        "bell_count": unseen + sum(int(extra.get("count", 0)) for _section, extra in sections),
         "active": any(not job.is_finished for job in recent) or selectors.jobs_active_exist(actor=request.user),
     }
     return render(request, "jobs/bell.html", context)

@@ -102,7 +102,9 @@ def bulk_action_view(request: AuthedRequest, name: str) -> HttpResponse:
             action_name=name,
             list_name=list_name,
             selection=selection,
-            params={p.name: request.POST.getlist(p.name) if p.many else request.POST.get(p.name) for p in action.params},
+            params={
+                p.name: request.POST.getlist(p.name) if p.many else request.POST.get(p.name) for p in action.params
+            },
             confirm_count=_typed_count(request.POST.get("confirm_count", "").strip()),
         )
     except ValidationError as exc:

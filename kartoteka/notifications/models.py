@@ -46,9 +46,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["recipient", "-id"], name="notifications_recipient_idx"),
-            models.Index(
-                fields=["recipient"], condition=Q(read_at__isnull=True), name="notifications_unread_idx"
-            ),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notifications_unread_idx"),
             models.Index(fields=["client"], name="notifications_client_idx"),
         ]
         constraints = [models.CheckConstraint(condition=Q(kind__gt=""), name="notifications_notification_kind_set")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from kartoteka.accounts.models import User
 from kartoteka.clients.models import Client
 from kartoteka.core.actors import Actor, user_of
 from kartoteka.notifications.kinds import is_registered
@@ -13,7 +14,7 @@ from kartoteka.notifications.models import LINK_MAX, TEXT_MAX, Notification
 
 @transaction.atomic(savepoint=False)
 def notification_create(
-    *, recipient: object, kind: str, text: str, link: str = "", actor: Actor | None = None, client: Client | None = None
+    *, recipient: User, kind: str, text: str, link: str = "", actor: Actor | None = None, client: Client | None = None
 ) -> Notification:
     """A notification for `recipient`, written inside the caller's transaction."""
     if not is_registered(kind):
@@ -33,9 +34,7 @@ def notifications_mark_read(*, actor: Actor, ids: list[int]) -> int:
     user = user_of(actor)
     if user is None or not ids:
         return 0
-    return Notification.objects.filter(recipient=user, id__in=ids, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return Notification.objects.filter(recipient=user, id__in=ids, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notifications_mark_all_read(*, actor: Actor) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -36,8 +37,9 @@ def notification_open_view(request: AuthedRequest, notification_id: int) -> Http
     """Follow a notification's link; opening it marks it read."""
     try:
         notification = selectors.notification_get(actor=request.user, notification_id=notification_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    except NotFound as exc:  # not one's own, or gone: the list, with a word why
+        messages.info(request, exc.message)
+        return redirect("notifications:list")
     services.notifications_mark_read(actor=request.user, ids=[notification.pk])
     link = notification.link
     if link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None):

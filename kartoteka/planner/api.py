@@ -75,7 +75,9 @@ def task_get(request: HttpRequest, task_id: PathId, response: HttpResponse) -> T
     return cast(Task, answer(response, selectors.task_get(actor=_actor(request), task_id=task_id)))
 
 
-def _change(request: HttpRequest, response: HttpResponse, task_id: int, if_match: str | None, service: Any, **kw: Any) -> Status[Any]:
+def _change(
+    request: HttpRequest, response: HttpResponse, task_id: int, if_match: str | None, service: Any, **kw: Any
+) -> Status[Any]:
     actor = _actor(request)
     task = selectors.task_get(actor=actor, task_id=task_id)
 

@@ -60,7 +60,9 @@ def _staff(actor: Actor) -> Iterable[tuple[Any, Any]]:
 
 
 def _text(cleaner: Callable[[Any], Any], label: Any, **widget: Any) -> Callable[[Actor], forms.Field]:
-    return lambda actor: CheckedField(cleaner, label=label, widget=forms.TextInput(attrs={"class": "form-control", **widget}))
+    return lambda actor: CheckedField(
+        cleaner, label=label, widget=forms.TextInput(attrs={"class": "form-control", **widget})
+    )
 
 
 _texts = {
@@ -71,7 +73,8 @@ _texts = {
     ),
     "due_time": lambda actor: CheckedField(
         clean_due_time, to_json=lambda time: time.strftime("%H:%M") if time else "", label=_("Time"),
-        help_text=_("Leave empty for all day."), widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}),
+        help_text=_("Leave empty for all day."),
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}),
     ),
     "body": lambda actor: CheckedField(
         clean_body, label=_("Body"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})

@@ -5,11 +5,14 @@ time is due "all day". A day is what the calendar, "overdue" and "today" are abo
 no time-zone arithmetic in SQL (docs/decisions.md).
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kartoteka.accounts.models import User
 from kartoteka.cases.models import Case
 from kartoteka.clients.models import Client
 from kartoteka.core.models import TimeStampedModel
@@ -50,7 +53,7 @@ class Task(TimeStampedModel):
     body = models.TextField(_("body"), blank=True, default="")
     due_date = models.DateField(_("due date"))
     due_time = models.TimeField(_("due time"), null=True, blank=True)  # None: all day
-    assignees = models.ManyToManyField(
+    assignees: models.ManyToManyField[User, TaskAssignee] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="TaskAssignee", related_name="assigned_tasks", verbose_name=_("assignees")
     )
     created_by = models.ForeignKey(

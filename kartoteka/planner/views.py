@@ -210,7 +210,9 @@ def _state_change(request: AuthedRequest, task_id: int, change: Any, done: str) 
     view = request.POST.get("view", "")
     if request.htmx and view in ("tab", "mine"):
         if view == "tab":
-            context = _calendar_context(request, task.client, parse_month(request.POST.get("month"), default=task.due_date))
+            context = _calendar_context(
+                request, task.client, parse_month(request.POST.get("month"), default=task.due_date)
+            )
             response = render(request, CALENDAR_PARTIAL, {**context, "error": error})
         else:
             response = render(request, MINE_PARTIAL, {**_mine_context(request), "error": error})

@@ -34,6 +34,8 @@ from kartoteka.cases.tests.factories import CaseFactory
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
 from kartoteka.contacts.tests.factories import ContactPersonFactory
 from kartoteka.jobs.models import Job
+from kartoteka.notifications.services import notification_create
+from kartoteka.planner.tests.factories import TaskFactory
 
 ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR = "anonymous", "outsider", "employee", "manager", "administrator"
 ROLES = (ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR)
@@ -60,6 +62,9 @@ class Objects:
     job: Job
     contact: Any = None  # a contact person of `client`
     case: Any = None  # a case of `client`
+    task: Any = None  # a task of `client`
+    staff: Any = None  # a colleague with a role (tasks are assigned to staff)
+    notification: Any = None  # someone else's (the author's) notification
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,10 @@ CLIENT_FORM = {"first_name": "Anna", "last_name": "Nowak", "email": "anna.nowak@
 COLOURED = {"name": "Nowa nazwa", "color": "#123456"}
 CONTACT = {"first_name": "Jan", "last_name": "Nowak", "email": "jan.nowak@example.pl"}
 PICKUP = {"name": "Jan Kowalski"}
+
+
+def _task_form(o: Objects) -> dict[str, Any]:
+    return {"subject": "Nowe zadanie", "due_date": "2026-12-01", "assignees": [o.staff.pk]}
 
 
 def _bulk(o: Objects) -> dict[str, Any]:
@@ -149,6 +158,20 @@ RULES: dict[str, Rule] = {
     "cases:client_tab": web(get=EMPLOYEE),
     "cases:create": web(get=EMPLOYEE, post=EMPLOYEE, data={"title": "Nowa sprawa"}),
     "jobs:notified": web(post=USER),
+    "planner:list": web(get=EMPLOYEE),
+    "planner:mine": web(get=EMPLOYEE),
+    "planner:badge": web(get=USER),  # one's own count (0 without tasks to see)
+    "planner:client_tab": web(get=EMPLOYEE),
+    "planner:create": web(get=EMPLOYEE, post=EMPLOYEE, data=lambda o: _task_form(o)),
+    "planner:edit": web(get=EMPLOYEE, post=EMPLOYEE, data=lambda o: {**_task_form(o), "version": o.task.version}),
+    "planner:done": web(post=EMPLOYEE),
+    "planner:reopen": web(post=EMPLOYEE),  # the task is not done: refused by the rule (a message), not by the role
+    "planner:delete": web(get=MANAGER, post=MANAGER),
+    # One's own notifications only: another's (this one is the author's) sends one to the list.
+    "notifications:list": web(get=USER),
+    "notifications:open": web(get=USER),
+    "notifications:read": web(post=USER),
+    "notifications:read_all": web(post=USER),
     # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
     # ninja's root is a JSON 404 for everyone; the schema and the docs page are read-only (405 else).
     "api/": api(**dict.fromkeys(API_METHODS, MISSING)),
@@ -188,6 +211,19 @@ RULES: dict[str, Rule] = {
     "api/cases/<case_id>/close": api(POST=EMPLOYEE),
     # The case is open: reopening it is refused by the rule (409) after the permission check.
     "api/cases/<case_id>/reopen": api(POST=EMPLOYEE),
+    "api/tasks": api(
+        GET=EMPLOYEE,
+        POST=EMPLOYEE,
+        data=lambda o: {"client": o.client.pk, "subject": "Z API", "due_date": "2026-12-01"},
+    ),
+    "api/tasks/<task_id>": api(GET=EMPLOYEE, PATCH=EMPLOYEE, DELETE=MANAGER, data={"subject": "Zmienione"}),
+    "api/tasks/<task_id>/done": api(POST=EMPLOYEE),
+    # The task is not done: reopening it is refused by the rule (409) after the permission check.
+    "api/tasks/<task_id>/reopen": api(POST=EMPLOYEE),
+    "api/clients/bulk/create_task": api(
+        POST=MANAGER,
+        data=lambda o: {**_bulk_api(o), "subject": "Zbiorczo", "due_date": "2026-12-01", "assignees": [o.staff.pk]},
+    ),
     "api/jobs": api(GET=USER),  # the jobs one may see (one's own; every job for administrators)
     "api/jobs/<job_id>": api(GET=ADMINISTRATOR, deny=(404,)),
     "api/jobs/<job_id>/cancel": api(POST=ADMINISTRATOR, deny=(404,)),
@@ -262,6 +298,7 @@ def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
         "case_id": str(o.case.pk),
         "kind": "groups", "name": "archive", "path": "no-such-endpoint", "uidb64": "MQ", "token": "wrong-token",
         "contact_id": str(o.contact.pk),
+        "task_id": str(o.task.pk), "notification_id": str(o.notification.pk),
     }  # fmt: skip
 
 
@@ -310,6 +347,7 @@ def objects(db, settings, tmp_path) -> Objects:
     ClientGroupFactory()  # so that the group's id differs from the label's (a wrong id in a URL shows)
     group, label = ClientGroupFactory(), LabelFactory()
     client = ClientFactory(groups=[group], labels=[label])
+    staff = _user("colleague", "employee")
     return Objects(
         author=author,
         client=client,
@@ -322,6 +360,9 @@ def objects(db, settings, tmp_path) -> Objects:
             started_by=author, action="archive", total=1, file_path="stored-export", file_name="export.csv"
         ),
         contact=ContactPersonFactory(client=client),
+        task=TaskFactory(client=client, assignees=[staff]),
+        staff=staff,
+        notification=notification_create(recipient=author, kind="planner.task_done", text="Zrobione", client=client),
     )
 
 

@@ -50,7 +50,9 @@ def test_create_task_for_3_clients_makes_3_separate_tasks_with_the_same_content(
         assert (task.subject, task.body, task.due_date.isoformat(), task.due_time) == (
             "Oddzwonić", "Prośba o kontakt", _due(), dt.time(10, 30),
         )  # fmt: skip
-        assert task.created_by == manager and task.notify_creator and task.done_at is None
+        assert task.created_by == manager
+        assert task.notify_creator
+        assert task.done_at is None
         assert set(task.assignees.all()) == {employee, manager}
         assert task.search_text == "oddzwonic prosba o kontakt"
     assert TaskAssignee.objects.count() == 6
@@ -102,7 +104,8 @@ def test_a_large_selection_runs_as_a_job(settings, manager, employee):
     settings.KARTOTEKA_BULK_CHUNK = 2
     clients = ClientFactory.create_batch(5)
     outcome = _run(manager, [c.pk for c in clients], _params(employee))
-    assert outcome.job is not None and not Task.objects.exists()
+    assert outcome.job is not None
+    assert not Task.objects.exists()
     bulk_job_run(job_id=outcome.job.pk)
     job = Job.objects.get(pk=outcome.job.pk)
     assert job.status == Job.Status.SUCCEEDED, job.error
@@ -118,9 +121,13 @@ def test_the_list_menu_offers_it_and_the_confirmation_asks_for_the_task(manager_
     page = manager_client.post(url, {"ids": ids, "mode": "ids", "list": "clients"})
     assert page.status_code == 200
     text = page.content.decode()
-    assert 'name="subject"' in text and 'name="assignees"' in text and 'name="notify"' in text
-    form = {"ids": ids, "mode": "ids", "list": "clients", "step": "confirm", "subject": "Wysłać ofertę",
-            "due_date": _due(), "due_time": "", "assignees": [str(employee.pk), str(manager.pk)], "notify": "on"}  # fmt: skip
+    assert 'name="subject"' in text
+    assert 'name="assignees"' in text
+    assert 'name="notify"' in text
+    form = {
+        "ids": ids, "mode": "ids", "list": "clients", "step": "confirm", "subject": "Wysłać ofertę",
+        "due_date": _due(), "due_time": "", "assignees": [str(employee.pk), str(manager.pk)], "notify": "on",
+    }  # fmt: skip
     done = manager_client.post(url, form)
     assert done.status_code == 302
     assert Task.objects.count() == 2

@@ -89,7 +89,9 @@ def test_the_case_must_be_one_of_the_same_clients(employee):
 
 def test_a_time_of_day_is_kept_and_seconds_are_dropped(employee):
     task = services.task_create(
-        actor=employee, client=ClientFactory(), data={"subject": "X", "due_date": _day().isoformat(), "due_time": "09:30:15"}
+        actor=employee,
+        client=ClientFactory(),
+        data={"subject": "X", "due_date": _day().isoformat(), "due_time": "09:30:15"},
     )
     assert task.due_time == dt.time(9, 30)
 
@@ -118,12 +120,14 @@ def test_mark_done_and_reopen_are_recorded_and_cannot_repeat(employee):
     task = TaskFactory(assignees=[employee])
     services.task_mark_done(actor=employee, task=task)
     task.refresh_from_db()
-    assert task.done_at is not None and task.done_by == employee
+    assert task.done_at is not None
+    assert task.done_by == employee
     with pytest.raises(ApplicationError):
         services.task_mark_done(actor=employee, task=task)
     services.task_reopen(actor=employee, task=task)
     task.refresh_from_db()
-    assert task.done_at is None and task.done_by is None
+    assert task.done_at is None
+    assert task.done_by is None
     assert list(AuditEvent.objects.order_by("id").values_list("event_type", flat=True)) == [
         "planner.task.done",
         "planner.task.reopened",
@@ -163,7 +167,12 @@ def test_completing_tells_the_creator_only_when_asked_and_only_when_someone_else
     with TestCase.captureOnCommitCallbacks() as callbacks:
         services.task_mark_done(actor=employee, task=asked)
     note = Notification.objects.get()
-    assert (note.recipient, note.actor, note.client, note.kind) == (manager, employee, asked.client, "planner.task_done")
+    assert (note.recipient, note.actor, note.client, note.kind) == (
+        manager,
+        employee,
+        asked.client,
+        "planner.task_done",
+    )
     assert asked.subject in note.text
     assert note.link.endswith(f"#task-{asked.pk}")
     assert len(callbacks) == 1  # the e-mail: enqueued for the worker once the transaction commits

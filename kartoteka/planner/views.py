@@ -42,6 +42,8 @@ from kartoteka.planner.monthgrid import month_grid, parse_month, place
 TAB = "calendar"
 CALENDAR_PARTIAL = "planner/tabs/calendar.html#calendar_block"
 MINE_PARTIAL = "planner/mine.html#sections"
+# Close the dialog, and have the menu's count of tasks due refresh itself.
+DIALOG_DONE = "kt-dialog-done, kt-tasks-changed"
 
 LIST_COLUMNS = (
     Column("due", gettext_lazy("Due"), sort="due"),
@@ -117,7 +119,7 @@ def _saved(request: AuthedRequest, task: Task, message: str) -> HttpResponse:
         response = render(request, CALENDAR_PARTIAL, context)
         response["HX-Retarget"] = "#planner-calendar"
         response["HX-Reswap"] = "outerHTML"
-        response["HX-Trigger"] = "kt-dialog-done"
+        response["HX-Trigger"] = DIALOG_DONE
         return response
     messages.success(request, message)
     return redirect(services.task_link(task))
@@ -252,9 +254,7 @@ def task_delete_view(request: AuthedRequest, task_id: int) -> HttpResponse:
             error = exc.message
         else:
             if request.htmx:
-                response = _saved(request, task, "")
-                response["HX-Trigger"] = "kt-dialog-done"
-                return response
+                return _saved(request, task, "")
             messages.success(request, _("Task deleted."))
             return redirect(services.task_link(task).split("#")[0])
     return _dialog(request, "planner/confirm_delete.html", {"client": task.client, "task": task, "error": error})

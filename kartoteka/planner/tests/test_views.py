@@ -76,7 +76,7 @@ def test_adding_a_task_in_the_dialog_shows_it_on_the_calendar_at_once(employee_c
     saved = employee_client.post(
         url, {"subject": "Wysłać umowę", "due_date": _day(2).isoformat(), "assignees": [employee.pk]}, **HTMX
     )
-    assert saved["HX-Trigger"] == "kt-dialog-done"
+    assert saved["HX-Trigger"] == "kt-dialog-done, kt-tasks-changed"  # closes the dialog, refreshes the menu's count
     assert saved["HX-Retarget"] == "#planner-calendar"
     task = Task.objects.get()
     assert f'data-task-id="{task.pk}"' in saved.content.decode()

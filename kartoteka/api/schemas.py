@@ -20,7 +20,9 @@ def _no_bool(value: Any) -> Any:
 
 
 Int = Annotated[int, BeforeValidator(_no_bool)]
-Id = Annotated[Int, Field(ge=1, le=MAX_ID)]
+# The bounds before the validator: behind a BeforeValidator pydantic documented them as unknown
+# keywords ("ge", "le"), which OpenAPI tools ignore, so 0 looked like a valid id.
+Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_no_bool)]
 Bool = StrictBool  # only true or false: lax mode took 0, 1, "yes", "off"...
 
 

@@ -44,6 +44,7 @@ register_field_labels(
         "due_date": _("Due date"),
         "due_time": _("Time"),
         "assignees": _("Assigned to"),
+        "case": _("Case"),
         "notify_creator": _("Notify me when it is done"),
         "done": _("Done"),
     }

@@ -15,11 +15,15 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from kartoteka.audit.models import AuditEvent
+from kartoteka.audit.services import field_changes
+from kartoteka.cases.models import Case
 from kartoteka.clients.models import Client
 from kartoteka.core.demo import register_demo
 from kartoteka.core.text import fold
 from kartoteka.planner.models import Task, TaskAssignee
 from kartoteka.planner.selectors import assignable_users
+from kartoteka.planner.services import recorded_values
 
 DEMO_TASKS = 40
 SUBJECTS = (
@@ -34,7 +38,7 @@ SUBJECTS = (
 )
 
 
-@register_demo("planner", order=40)
+@register_demo("planner", order=300)  # after the cases: a task may belong to one
 def seed(*, rng: random.Random, client_ids: Sequence[int]) -> str:
     staff = list(assignable_users())
     if not staff:
@@ -42,6 +46,9 @@ def seed(*, rng: random.Random, client_ids: Sequence[int]) -> str:
     clients = list(Client.objects.filter(id__in=client_ids, archived_at__isnull=True).values_list("id", flat=True))
     if not clients:
         return "Tasks: none (no active demo clients)."
+    open_cases: dict[int, list[Case]] = {}
+    for case in Case.objects.filter(client_id__in=clients, status=Case.Status.OPEN):
+        open_cases.setdefault(case.client_id, []).append(case)
     today = timezone.localdate()
     now = timezone.now()
     tasks, owners = [], []
@@ -51,9 +58,12 @@ def seed(*, rng: random.Random, client_ids: Sequence[int]) -> str:
         due_time = rng.choice((None, None, dt.time(9, 0), dt.time(11, 30), dt.time(14, 0), dt.time(16, 45)))
         done = offset < 0 and rng.random() < 0.4
         creator = rng.choice(staff)
+        client_id = rng.choice(clients)
+        cases = open_cases.get(client_id, [])
         tasks.append(
             Task(
-                client_id=rng.choice(clients),
+                client_id=client_id,
+                case=rng.choice(cases) if cases and rng.random() < 0.5 else None,
                 subject=subject,
                 body=body,
                 due_date=today + dt.timedelta(days=offset),
@@ -71,6 +81,29 @@ def seed(*, rng: random.Random, client_ids: Sequence[int]) -> str:
         TaskAssignee.objects.bulk_create(
             [TaskAssignee(task=task, user=user) for task, users in zip(tasks, owners, strict=True) for user in users]
         )
+        # The History entries the services would have written.
+        events = [
+            AuditEvent(
+                event_type="planner.task.created",
+                client_id=task.client_id,
+                actor=task.created_by,
+                changes=field_changes({}, recorded_values(task, users)),
+                details={"task_id": task.pk, "subject": task.subject, "source": "demo"},
+            )
+            for task, users in zip(tasks, owners, strict=True)
+        ]
+        events += [
+            AuditEvent(
+                event_type="planner.task.done",
+                client_id=task.client_id,
+                actor=task.done_by,
+                changes={"done": [False, True]},
+                details={"task_id": task.pk, "subject": task.subject, "source": "demo"},
+            )
+            for task in tasks
+            if task.done_at is not None
+        ]
+        AuditEvent.objects.bulk_create(events)
     overdue = sum(1 for t in tasks if t.done_at is None and t.due_date < today)
     due_today = sum(1 for t in tasks if t.done_at is None and t.due_date == today)
     return (

@@ -83,7 +83,7 @@ def _case_of(client: Client, value: Any) -> Case | None:
     return case
 
 
-def _snapshot(task: Task, assignees: Iterable[User]) -> dict[str, Any]:
+def recorded_values(task: Task, assignees: Iterable[User]) -> dict[str, Any]:
     """The recorded values (people and the case by name: the history shows them as they were)."""
     return {
         "subject": task.subject,
@@ -125,7 +125,7 @@ def task_create(*, actor: Actor, client: Client, data: dict[str, Any]) -> Task:
         actor=actor,
         event_type="planner.task.created",
         client=client,
-        changes=field_changes({}, _snapshot(task, assignees)),
+        changes=field_changes({}, recorded_values(task, assignees)),
         details={"task_id": task.pk, "subject": task.subject},
     )
     return task
@@ -137,14 +137,14 @@ def task_update(*, actor: Actor, task: Task, data: dict[str, Any], expected_vers
     require_perm(actor, "planner.change_task")
     _refuse_if_archived(task.client)
     before_assignees = _assigned(task)
-    before = _snapshot(task, before_assignees)
+    before = recorded_values(task, before_assignees)
     values = clean_task_fields({name: data[name] for name in TEXT_FIELDS if name in data})
     assignees = assignees_resolve(data["assignees"]) if "assignees" in data else before_assignees
     if "case" in data:
         values["case"] = _case_of(task.client, data["case"])
     for name, value in values.items():
         setattr(task, name, value)
-    changes = field_changes(before, _snapshot(task, assignees))
+    changes = field_changes(before, recorded_values(task, assignees))
     columns = {**values, "search_text": _search_text(task.subject, task.body)}
     _write(task, columns, expected_version)
     if "assignees" in data:

@@ -2,8 +2,8 @@
 
 Concurrency as for clients and cases (api.conditional): every task answers with an ETag; a write
 may send If-Match (412 when the task changed since). Ids in the body that name nothing — the
-client, a case, an assignee — answer 404 like an id in the path; a case of another client is a
-422 on `case`. A cursor this list did not give (edited, or of another sort) is a 409.
+client, a case, an assignee — answer 404 like an id in the path, and so does a case of another
+client. A cursor this list did not give (edited, or of another sort) is a 409.
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ class TaskIn(InputSchema):
         description="Ids of the staff members it is assigned to (404 for an unknown one); the caller when not given.",
         json_schema_extra={"minItems": 1, "maxItems": MAX_ASSIGNEES},
     )
-    case: Id | None = Field(None, description="A case of the same client (404 for an unknown one); null: none.")
+    case: Id | None = Field(None, description="A case of the same client (404 for any other id); null: none.")
     notify_creator: Bool | None = Field(None, description="Tell the creator when someone else completes it.")
 
 

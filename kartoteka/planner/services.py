@@ -65,21 +65,18 @@ def assignees_resolve(ids: Iterable[Any] | None) -> list[User]:
 
 
 def _case_of(client: Client, value: Any) -> Case | None:
-    """The task's case: one of the same client's cases (NotFound when there is no such case)."""
+    """The task's case: one of the same client's cases. Any other id — unknown, or a case of
+    another client — is NotFound: this client has no such case (404 in the API, like a bad path)."""
     if value in (None, ""):
         return None
-    if isinstance(value, Case):
-        case: Case | None = value
-    else:
-        try:
-            case_id = int(str(value))
-        except ValueError as exc:
-            raise ValidationError({"case": [_("Choose a case (an id).")]}) from exc
-        case = Case.objects.filter(pk=case_id).first() if 1 <= case_id < 2**63 else None
+    case_id = value.pk if isinstance(value, Case) else value
+    try:
+        number = int(str(case_id))
+    except ValueError as exc:
+        raise ValidationError({"case": [_("Choose a case (an id).")]}) from exc
+    case = Case.objects.filter(pk=number, client=client).first() if 1 <= number < 2**63 else None
     if case is None:
-        raise NotFound(_("Case not found."))
-    if case.client_id != client.pk:
-        raise ValidationError({"case": [_("Choose a case of this task's client.")]})
+        raise NotFound(_("This client has no case with id %(id)s.") % {"id": number})
     return case
 
 

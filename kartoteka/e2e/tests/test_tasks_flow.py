@@ -44,7 +44,8 @@ def test_an_employee_plans_a_task_on_the_calendar_and_completes_it_from_my_tasks
     assert list(task.assignees.all()) == [employee]
 
     # On its day of the calendar, and in the agenda below, without a page load.
-    expect(page.locator(f"td[data-day='{today}'] [data-task-id='{task.pk}']")).to_contain_text("Zadzwonić w sprawie umowy")
+    on_the_day = page.locator(f"td[data-day='{today}'] [data-task-id='{task.pk}']")
+    expect(on_the_day).to_contain_text("Zadzwonić w sprawie umowy")
     expect(page.locator(f"#planner-agenda #task-{task.pk}")).to_contain_text("10:30")
     assert page.evaluate("window.__ktSamePage === true")
 

@@ -67,8 +67,8 @@ def test_bad_input_gets_422_per_field_and_unknown_ids_404(api):
     assert api.post("/api/tasks", {**base, "assignees": [987654]}, content_type=JSON).status_code == 404
     assert api.post("/api/tasks", {**base, "case": 987654}, content_type=JSON).status_code == 404
     foreign = CaseFactory()
-    wrong = api.post("/api/tasks", {**base, "case": foreign.pk}, content_type=JSON)
-    assert (wrong.status_code, wrong.json()["errors"]) == (422, {"case": ["Choose a case of this task's client."]})
+    wrong = api.post("/api/tasks", {**base, "case": foreign.pk}, content_type=JSON)  # another client's case
+    assert (wrong.status_code, wrong.json()["detail"]) == (404, f"This client has no case with id {foreign.pk}.")
     assert api.post("/api/tasks", {**base, "assignees": None}, content_type=JSON).status_code == 422
     assert api.post("/api/tasks", {**base, "notify_creator": None}, content_type=JSON).status_code == 422
     assert api.post("/api/tasks", {**base, "titel": "Y"}, content_type=JSON).status_code == 422

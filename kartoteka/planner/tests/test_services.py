@@ -78,13 +78,15 @@ def test_the_case_must_be_one_of_the_same_clients(employee):
     client, other = ClientFactory(), ClientFactory()
     own_case, foreign_case = CaseFactory(client=client), CaseFactory(client=other)
     data = {"subject": "X", "due_date": _day().isoformat()}
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(NotFound) as exc:
         services.task_create(actor=employee, client=client, data={**data, "case": foreign_case.pk})
-    assert exc.value.message_dict == {"case": ["Choose a case of this task's client."]}
+    assert exc.value.message == f"This client has no case with id {foreign_case.pk}."
+    assert not Task.objects.exists()
     task = services.task_create(actor=employee, client=client, data={**data, "case": own_case.pk})
     assert task.case == own_case
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotFound):
         services.task_update(actor=employee, task=task, data={"case": foreign_case.pk})
+    assert Task.objects.get(pk=task.pk).case == own_case
 
 
 def test_a_time_of_day_is_kept_and_seconds_are_dropped(employee):

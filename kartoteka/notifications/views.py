@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from kartoteka.core.errors import NotFound
+from kartoteka.core.numbers import is_id
 from kartoteka.core.views import AuthedRequest
 from kartoteka.notifications import selectors, services
 from kartoteka.notifications.kinds import kind_title
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 
 def _rows(request: AuthedRequest) -> dict[str, object]:
     raw = request.GET.get("before", "")
-    before = int(raw) if raw.isdigit() and len(raw) <= 18 else None
+    before = int(raw) if is_id(raw) else None
     items, next_before = selectors.notification_page(actor=request.user, before=before, limit=PAGE_SIZE)
     return {
         "notifications": [(n, kind_title(n.kind)) for n in items],

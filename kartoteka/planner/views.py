@@ -29,6 +29,7 @@ from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import client_get
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.listing import Column, chip_links, column_headers
+from kartoteka.core.numbers import InvalidNumber, is_id, parse_positive_int
 from kartoteka.core.pagination import InvalidCursor
 from kartoteka.core.permissions import require_perm
 from kartoteka.core.tabs import render_client_tab
@@ -206,7 +207,7 @@ def _state_change(request: AuthedRequest, task_id: int, change: Any, done: str) 
     version = request.POST.get("version", "")
     error = ""
     try:
-        change(actor=request.user, task=task, expected_version=int(version) if version.isdigit() else None)
+        change(actor=request.user, task=task, expected_version=int(version) if is_id(version) else None)
     except ApplicationError as exc:
         error = exc.message
     view = request.POST.get("view", "")
@@ -285,9 +286,10 @@ def my_badge_view(request: AuthedRequest) -> HttpResponse:
 
 
 def _page_size(raw: str | None) -> int:
-    if raw and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE_SIZE:
-        return int(raw)
-    return int(settings.KARTOTEKA_PAGE_SIZE)
+    try:
+        return parse_positive_int(raw, maximum=MAX_PAGE_SIZE)
+    except InvalidNumber:
+        return int(settings.KARTOTEKA_PAGE_SIZE)
 
 
 @require_GET

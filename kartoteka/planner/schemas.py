@@ -85,7 +85,10 @@ class TaskListParams(Schema):
     """The list's query parameters. The filter ones are parsed by TaskFilter, like the Zadania page's."""
 
     q: str | None = Field(
-        None, max_length=200, description="Search: words of the subject, the body or the client's name."
+        None,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]*$",  # the search refuses control characters
+        description="Search: words of the subject, the body or the client's name.",
     )
     client: int | None = Field(None, ge=1, le=2**63 - 1, description="Only this client's tasks.")
     assignee: int | None = Field(None, ge=1, le=2**63 - 1, description="Only tasks assigned to this staff member.")

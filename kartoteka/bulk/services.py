@@ -1,9 +1,10 @@
 """Selection → action → (job) → report. The one way every bulk action runs, for the UI and the API.
 
-A small selection (up to KARTOTEKA_BULK_SYNC_LIMIT) runs at once, in one transaction. A larger
-one becomes a job: when the user confirms, the selected ids are frozen into the job's items (one
-INSERT ... SELECT, in the transaction that creates the job), and the worker walks those items in
-chunks of KARTOTEKA_BULK_CHUNK. Per chunk, in one transaction: one UPDATE per skip reason gives
+Every run is a job: when the user confirms, the selected ids are frozen into the job's items (one
+INSERT ... SELECT, in the transaction that creates the job). A small selection (up to
+KARTOTEKA_BULK_SYNC_LIMIT) is then walked at once, in that one transaction; a larger one is
+enqueued and the worker walks its items. Both walk them with `_run_frozen`, in chunks of
+KARTOTEKA_BULK_CHUNK. Per chunk, in one transaction: one UPDATE per skip reason gives
 the items that are skipped their reason, one INSERT ... SELECT lists the rest in the action's
 audit entry, the action's set-based statements change exactly those clients, and one UPDATE
 marks them changed. Nothing is loaded into Python, so a million-client "select all matching"
@@ -13,13 +14,14 @@ never acts on a client that was not in the confirmed selection (a delete include
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Generator, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,21 +102,26 @@ def bulk_run(
     _check(actor, action, list_name)
     cleaned = action.clean_params(actor, params)
     clients = clients_selected(actor=actor, selection=selection)
-    report = Report()
     with transaction.atomic(durable=True):
-        # Counted, confirmed and acted on in one transaction, on exactly the ids counted: a client
-        # that starts to match meanwhile is not touched (a permanent delete included).
+        # Counted, confirmed, frozen and acted on in one transaction, on exactly the ids counted: a
+        # client that starts to match meanwhile is not touched (a permanent delete included).
         ids = list(clients.order_by("id").values_list("id", flat=True)[: settings.KARTOTEKA_BULK_SYNC_LIMIT + 1])
         small = len(ids) <= settings.KARTOTEKA_BULK_SYNC_LIMIT
         if small:
             if action.final and confirm_count != len(ids):
                 raise _confirm_error(len(ids))
-            frozen = clients.filter(id__in=ids)
-            _execute(actor=actor, action=action, clients=frozen, params=cleaned, report=report, selection=selection)
+            # The same pipeline as a worker's job (frozen items, _run_frozen), run here and now.
+            job = _job_freeze(actor, action, list_name, selection, cleaned, clients.filter(id__in=ids))
+            report = _run_frozen(job, actor, action, cleaned, jobs.job_item_chunks(job_id=job.pk, size=_chunk()))
+            jobs.job_done_at_once(job=job, result=report.as_dict())
     if small:
         return Outcome(report=report.as_dict())
     # A job freezes its selection and checks the typed count against it in its own transaction.
     return Outcome(job=_job_create(actor, action, list_name, selection, cleaned, clients, confirm_count))
+
+
+def _chunk() -> int:
+    return int(settings.KARTOTEKA_BULK_CHUNK)
 
 
 def _confirm_error(total: int) -> ValidationError:
@@ -133,18 +140,31 @@ def _job_create(
     confirm_count: int | None,
 ) -> Job:
     """The job and its frozen selection, in one transaction: the job acts on exactly these clients."""
-    parameters = {"action": action.name, "list": list_name, "selection": _selection_json(selection), "params": params}
     with transaction.atomic(durable=True):
-        job = jobs.job_create(actor=actor, kind="bulk", action=f"bulk.{action.name}", parameters=parameters)
-        frozen = jobs.job_freeze_items(job=job, objects=clients)
-        if action.final and confirm_count != frozen:  # the selection changed since it was counted
-            raise _confirm_error(frozen)
-        report = Report()
-        if selection.ids is not None:  # ids not on the list they were picked from
-            report.skip(_missing_code(selection), len(selection.ids) - frozen)
-        job.result = report.as_dict()
-        Job.objects.filter(pk=job.pk).update(result=job.result)
+        job = _job_freeze(actor, action, list_name, selection, params, clients)
+        if action.final and confirm_count != job.total:  # the selection changed since it was counted
+            raise _confirm_error(job.total)
         jobs.job_enqueue(job=job)
+    return job
+
+
+def _job_freeze(
+    actor: Actor,
+    action: BulkAction,
+    list_name: str,
+    selection: ClientSelection,
+    params: dict[str, Any],
+    clients: QuerySet[Client],
+) -> Job:
+    """A job whose items are `clients`' ids; its report starts with the picked ids not on the list."""
+    parameters = {"action": action.name, "list": list_name, "selection": _selection_json(selection), "params": params}
+    job = jobs.job_create(actor=actor, kind="bulk", action=f"bulk.{action.name}", parameters=parameters)
+    frozen = jobs.job_freeze_items(job=job, objects=clients)
+    report = Report()
+    if selection.ids is not None:  # ids not on the list they were picked from
+        report.skip(_missing_code(selection), len(selection.ids) - frozen)
+    job.result = report.as_dict()
+    Job.objects.filter(pk=job.pk).update(result=job.result)
     return job
 
 
@@ -173,16 +193,37 @@ def bulk_job_execute(run: JobRun) -> None:
     spec = job.parameters
     action = get_action(spec["action"])
     _check(actor, action, spec["list"])  # permissions may have changed while the job waited
-    ctx = BulkContext(actor=actor, params=action.clean_params(actor, spec["params"]), now=timezone.now())
+    params = action.clean_params(actor, spec["params"])
+
+    def progress(report: Report, event_id: int | None) -> None:
+        run.progress(done=report.selected, result=report.as_dict(), state={"event_id": event_id})
+
+    _run_frozen(job, actor, action, params, run.item_chunks(_chunk()), progress)
+
+
+def _run_frozen(
+    job: Job,
+    actor: Actor,
+    action: BulkAction,
+    params: dict[str, Any],
+    chunks: Generator[QuerySet[JobItem]],
+    progress: Callable[[Report, int | None], None] | None = None,
+) -> Report:
+    """Walk a bulk job's frozen items, chunk by chunk: by the worker (each chunk its own
+    transaction, with progress) or at once for a small selection (inside bulk_run's transaction)."""
+    ctx = BulkContext(actor=actor, params=params, now=timezone.now())
     report = Report.from_dict(job.result)
-    details: dict[str, Any] = {"action": action.name, "params": ctx.params, "job_id": job.pk}
-    if "filter" in spec["selection"]:
-        details["filter"] = spec["selection"]["filter"]
+    details: dict[str, Any] = {"action": action.name, "params": params, "job_id": job.pk}
+    if "filter" in job.parameters["selection"]:
+        details["filter"] = job.parameters["selection"]["filter"]
     event_id: int | None = job.state.get("event_id")
     scope = client_scope(actor=actor)
-    for items in run.item_chunks(settings.KARTOTEKA_BULK_CHUNK):
-        event_id = _run_items(action, ctx, scope, items, report, event_id, details)
-        run.progress(done=report.selected, result=report.as_dict(), state={"event_id": event_id})
+    with closing(chunks):  # a failing chunk leaves its step (and rolls it back) now, not when collected
+        for items in chunks:
+            event_id = _run_items(action, ctx, scope, items, report, event_id, details)
+            if progress is not None:
+                progress(report, event_id)
+    return report
 
 
 def _run_items(
@@ -218,76 +259,6 @@ def _run_items(
     if event_id is not None:
         AuditEvent.objects.filter(pk=event_id).update(details={**details, **_counts(report)})
     return event_id
-
-
-def _execute(
-    *,
-    actor: Actor,
-    action: BulkAction,
-    clients: QuerySet[Client],
-    params: dict[str, Any],
-    report: Report,
-    selection: ClientSelection,
-) -> None:
-    """A small selection, without frozen items: id-range chunks of the live queryset."""
-    ctx = BulkContext(actor=actor, params=params, now=timezone.now())
-    details: dict[str, Any] = {"action": action.name, "params": params, "job_id": None}
-    if selection.filters is not None:
-        details["filter"] = selection.filters.to_params()
-    event: AuditEvent | None = None
-    chunk_size = settings.KARTOTEKA_BULK_CHUNK
-    after = 0
-    while True:
-        bound = list(clients.filter(id__gt=after).order_by("id").values_list("id", flat=True)[chunk_size - 1 :][:1])
-        chunk = clients.filter(id__gt=after, **({"id__lte": bound[0]} if bound else {}))
-        # Its own transaction in a job; part of bulk_run's one transaction when run at once.
-        with transaction.atomic(savepoint=False):
-            event = _run_chunk(action, ctx, chunk, report, event, details)
-        if not bound:
-            break
-        after = bound[0]
-    if selection.ids is not None:
-        missing = len(selection.ids) - report.selected
-        if missing > 0:  # ids not (or no longer) on the list they were picked from
-            report.skip(_missing_code(selection), missing)
-            if event is not None:
-                AuditEvent.objects.filter(pk=event.pk).update(details={**details, **_counts(report)})
-
-
-def _run_chunk(
-    action: BulkAction,
-    ctx: BulkContext,
-    chunk: QuerySet[Client],
-    report: Report,
-    event: AuditEvent | None,
-    details: dict[str, Any],
-) -> AuditEvent | None:
-    # Each client is counted under its first matching reason only.
-    counts: dict[str, Any] = {"selected": Count("id")}
-    skipped = Q()
-    for skip in action.skips:
-        condition = skip.condition(ctx.params)
-        counts[skip.code] = Count("id", filter=condition & ~skipped if skipped else condition)
-        skipped = skipped | condition if skipped else condition
-    numbers = chunk.aggregate(**counts)
-    if not numbers["selected"]:
-        return event
-    pending = chunk.exclude(skipped) if skipped else chunk
-    changing = numbers["selected"] - sum(numbers[s.code] for s in action.skips)
-    if changing:
-        if event is None:
-            event = audit_record_bulk(actor=ctx.actor, event_type=action.event_type, clients=pending, details=details)
-        else:
-            audit_bulk_add(event=event, clients=pending)
-    changed = action.apply(pending, ctx) if changing else 0
-    report.selected += numbers["selected"]
-    report.changed += changed
-    for skip in action.skips:
-        if numbers[skip.code]:
-            report.skipped[skip.code] = report.skipped.get(skip.code, 0) + numbers[skip.code]
-    if event is not None:
-        AuditEvent.objects.filter(pk=event.pk).update(details={**details, **_counts(report)})
-    return event
 
 
 def _counts(report: Report) -> dict[str, Any]:

@@ -10,7 +10,7 @@ workers from ever running a step of the same job at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
@@ -44,21 +44,20 @@ class JobRun:
                 raise JobStopped
             yield
 
-    def item_chunks(self, size: int) -> Iterator[QuerySet[JobItem]]:
+    def item_chunks(self, size: int) -> Generator[QuerySet[JobItem]]:
         """The pending items in id order, `size` at a time, each chunk inside its own step.
 
         Items already given an outcome (by an earlier, interrupted attempt) are not yielded again.
         The consumer must not `break` out of the loop: leaving a step early rolls it back.
         """
-        after = 0
+        chunks = services.job_item_chunks(job_id=self.job.pk, size=size)
         while True:
             with self.step():
-                pending = JobItem.objects.filter(job_id=self.job.pk, outcome=JobItem.PENDING, id__gt=after)
-                bound = list(pending.order_by("id").values_list("id", flat=True)[size - 1 : size])
-                yield pending.filter(id__lte=bound[0]) if bound else pending
-            if not bound:
+                chunk = next(chunks, None)  # worked out inside the step, after its heartbeat
+                if chunk is not None:
+                    yield chunk
+            if chunk is None:
                 return
-            after = bound[0]
 
     def progress(self, *, done: int, result: dict[str, Any], state: dict[str, Any] | None = None) -> None:
         """Record what is done so far; call it inside the step, so it commits with the step's work."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -58,7 +59,10 @@ def job_freeze_items(*, job: Job, objects: QuerySet[Any]) -> int:
 
     Call it in the transaction that creates the job, so the job and its items exist together.
     """
-    ids_sql, params = objects.order_by().values("pk").query.sql_with_params()
+    try:
+        ids_sql, params = objects.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. `id__in=[]`: nothing to freeze
+        return 0
     table = JobItem._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -70,6 +74,39 @@ def job_freeze_items(*, job: Job, objects: QuerySet[Any]) -> int:
     Job.objects.filter(pk=job.pk).update(total=count)
     job.total = count
     return count
+
+
+def job_item_chunks(*, job_id: int, size: int) -> Generator[QuerySet[JobItem]]:
+    """The job's pending items in id order, `size` at a time (the last chunk: all that remain).
+
+    Each chunk is worked out when asked for, so items given an outcome meanwhile are not yielded
+    again. A worker asks for each inside its chunk's transaction (`JobRun.item_chunks`); a job run
+    at once, inside its one transaction.
+    """
+    after = 0
+    while True:
+        pending = JobItem.objects.filter(job_id=job_id, outcome=JobItem.PENDING, id__gt=after)
+        bound = list(pending.order_by("id").values_list("id", flat=True)[size - 1 : size])
+        yield pending.filter(id__lte=bound[0]) if bound else pending
+        if not bound:
+            return
+        after = bound[0]
+
+
+def job_done_at_once(*, job: Job, result: dict[str, Any]) -> None:
+    """A job its starter ran at once, in their request (a small bulk run): succeeded, nothing to announce."""
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.SUCCEEDED,
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=now,
+        attempts=1,
+        done=F("total"),
+        result=result,
+        notified_at=now,  # the user sees the report on the page they are on: no toast, no unread bell
+        seen_at=now,
+    )
 
 
 def job_enqueue(*, job: Job) -> None:

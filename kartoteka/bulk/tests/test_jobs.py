@@ -462,3 +462,57 @@ def test_the_job_page_offers_every_clients_outcome_as_csv_to_those_who_see_the_j
     ]
     client.force_login(employee)
     assert client.get(url).status_code == 404  # someone else's job, as on its page
+
+
+def test_a_run_done_at_once_freezes_its_clients_and_reports_per_client_like_a_job(manager, settings):
+    settings.KARTOTEKA_BULK_CHUNK = 2  # several chunks, all in the one transaction of the request
+    group = ClientGroupFactory()
+    member, *others = ClientFactory.create_batch(4)
+    member.groups.add(group)
+    selection = selection_from(list_name="clients", ids=[c.pk for c in (member, *others)] + [999_999])
+    outcome = bulk_run(
+        actor=manager, action_name="group_add", list_name="clients", selection=selection, params={"group": group.pk}
+    )
+
+    assert outcome.job is None  # nothing to wait for: the report is the answer
+    assert outcome.report == {
+        "selected": 4,
+        "changed": 3,
+        "skipped": {"not_on_list": 1, "already_in_group": 1},
+    }
+    job = Job.objects.get()
+    assert (job.status, job.total, job.done, job.result) == (Job.Status.SUCCEEDED, 4, 4, outcome.report)
+    assert job.notified_at is not None  # no toast and no unread bell for what the page already said
+    assert job.seen_at is not None
+    assert dict(JobItem.objects.filter(job=job).values_list("object_id", "outcome")) == {
+        member.pk: "already_in_group",
+        **{c.pk: JobItem.CHANGED for c in others},
+    }
+    event = AuditEvent.objects.get(event_type="clients.client.group_added")
+    assert event.details["job_id"] == job.pk
+    assert event.details["skipped"] == {"not_on_list": 1, "already_in_group": 1}
+
+
+def test_a_run_done_at_once_costs_the_same_queries_for_few_or_many_clients(manager, settings):
+    settings.KARTOTEKA_BULK_CHUNK = 1000
+    group = ClientGroupFactory()
+
+    def queries_for(count: int) -> int:
+        ids = [c.pk for c in ClientFactory.create_batch(count)]
+        selection = selection_from(list_name="clients", ids=ids)
+        with CaptureQueriesContext(connection) as ctx:
+            report = bulk_run(
+                actor=manager,
+                action_name="group_add",
+                list_name="clients",
+                selection=selection,
+                params={"group": group.pk},
+            ).report
+        assert report is not None
+        assert report["changed"] == count
+        return len(ctx.captured_queries)
+
+    queries_for(1)  # the actor's permissions are read once, then cached
+    few, many = queries_for(3), queries_for(300)
+    assert few == many
+    assert many <= 30

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kartoteka.cases",
     "kartoteka.planner",
     "kartoteka.notifications",
+    "kartoteka.mailroom",
     "kartoteka.bulk",
     "kartoteka.api",
 ]
@@ -271,3 +272,9 @@ KARTOTEKA_JOB_SWEEP_INTERVAL = env.int("KARTOTEKA_JOB_SWEEP_INTERVAL", default=3
 KARTOTEKA_JOB_FILES_DIR = env.path("KARTOTEKA_JOB_FILES_DIR", default=VAR_DIR / "job-files")
 KARTOTEKA_JOB_FILES_KEEP_HOURS = env.int("KARTOTEKA_JOB_FILES_KEEP_HOURS", default=72)
 KARTOTEKA_JOB_ITEMS_KEEP_DAYS = env.int("KARTOTEKA_JOB_ITEMS_KEEP_DAYS", default=30)  # per-client outcomes
+# Correspondence: scans of mail items (PDF, JPEG, PNG; checked by content) are kept here, readable
+# by this account only, and served to staff through a view that checks the permission.
+KARTOTEKA_MAIL_SCAN_DIR = env.path("KARTOTEKA_MAIL_SCAN_DIR", default=VAR_DIR / "mail-scans")
+KARTOTEKA_MAIL_SCAN_MAX_BYTES = env.int("KARTOTEKA_MAIL_SCAN_MAX_BYTES", default=20 * 1024 * 1024)
+# The largest multipart body the API reads: the largest file an endpoint accepts, plus the form around it.
+KARTOTEKA_API_UPLOAD_MAX_BYTES = KARTOTEKA_MAIL_SCAN_MAX_BYTES + 1024 * 1024

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kartoteka.cases.urls")),
     path("", include("kartoteka.planner.urls")),
     path("notifications/", include("kartoteka.notifications.urls")),
+    path("", include("kartoteka.mailroom.urls")),
     path("api/", api_urls()),
     re_path(r"^api/(?P<path>.*)$", endpoint_not_found),
     path("admin/", admin.site.urls),

@@ -32,6 +32,9 @@ _EMPLOYEE_PERMS = {
     "planner.view_task",
     "planner.add_task",
     "planner.change_task",  # edit, mark done and reopen
+    "mailroom.view_mailitem",  # the list, the Poczta tab and the scans
+    "mailroom.add_mailitem",
+    "mailroom.change_mailitem",  # edit, collect, forward, attach a scan
 }
 _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.change_clientgroup",
@@ -44,6 +47,7 @@ _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.moderate_note",
     "cases.delete_case",
     "planner.delete_task",
+    "mailroom.delete_mailitem",
 }
 _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "clients.delete_client",

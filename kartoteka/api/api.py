@@ -116,6 +116,7 @@ def _register_routers() -> None:
     from kartoteka.contacts.api import router as contacts_router
     from kartoteka.jobs.api import router as jobs_router
     from kartoteka.planner.api import router as planner_router
+    from kartoteka.mailroom.api import router as mailroom_router
 
     api.add_router("/", clients_router)
     api.add_router("/", bulk_router)
@@ -123,6 +124,7 @@ def _register_routers() -> None:
     api.add_router("/", contacts_router)
     api.add_router("/", cases_router)
     api.add_router("/", planner_router)
+    api.add_router("/", mailroom_router)
 
 
 _register_routers()

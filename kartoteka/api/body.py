@@ -18,12 +18,17 @@ from django.utils.translation import gettext as _
 API_PREFIX = "/api/"
 
 
-def body_limit() -> int:
-    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+def body_limit(request: HttpRequest | None = None) -> int:
+    """The largest body read: DATA_UPLOAD_MAX_MEMORY_SIZE, or for a file upload (multipart) the
+    largest file an endpoint accepts (KARTOTEKA_API_UPLOAD_MAX_BYTES); the endpoint checks its own."""
+    limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+    if request is not None and request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/form-data"):
+        return max(limit, int(settings.KARTOTEKA_API_UPLOAD_MAX_BYTES))
+    return limit
 
 
-def too_large_response() -> JsonResponse:
-    limit = body_limit()
+def too_large_response(request: HttpRequest | None = None) -> JsonResponse:
+    limit = body_limit(request)
     return JsonResponse(
         {"detail": _("The request body is too large: at most %(limit)d bytes.") % {"limit": limit}}, status=413
     )
@@ -43,7 +48,7 @@ class ApiRequestBodyMiddleware:
         return self.get_response(request)
 
     def _check_body(self, request: HttpRequest) -> HttpResponse | None:
-        limit = body_limit()
+        limit = body_limit(request)
         if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return self._read_chunked(request, limit)
         try:
@@ -51,7 +56,7 @@ class ApiRequestBodyMiddleware:
         except ValueError:
             length = 0
         if limit and length > limit:
-            return too_large_response()
+            return too_large_response(request)
         return None
 
     def _read_chunked(self, request: HttpRequest, limit: int) -> HttpResponse | None:
@@ -60,7 +65,7 @@ class ApiRequestBodyMiddleware:
         stream = request.META["wsgi.input"]
         body = stream.read(limit + 1) if limit else stream.read()
         if limit and len(body) > limit:
-            return too_large_response()
+            return too_large_response(request)
         # What HttpRequest.body would have read had the length been given.
         request.META["CONTENT_LENGTH"] = str(len(body))
         request._stream = io.BytesIO(body)

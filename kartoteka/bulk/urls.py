@@ -11,5 +11,4 @@ urlpatterns = [
     path("<int:client_id>/archive/", views.client_archive_view, name="client_archive"),
     path("<int:client_id>/restore/", views.client_restore_view, name="client_restore"),
     path("<int:client_id>/delete/", views.client_delete_view, name="client_delete"),
-    path("<int:client_id>/mail/", views.client_mail_view, name="client_mail"),
 ]

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kartoteka.bulk import services
 from kartoteka.bulk.registry import ARCHIVE, CLIENTS, BulkAction, report_lines
@@ -190,11 +190,3 @@ def client_delete_view(request: AuthedRequest, client_id: int) -> HttpResponse:
         return redirect("clients:archive")
     messages.success(request, _("Client %(name)s deleted permanently.") % {"name": client.display_name})
     return redirect("clients:archive")
-
-
-@require_GET
-def client_mail_view(request: AuthedRequest, client_id: int) -> HttpResponse:
-    """The client's correspondence: a stub until the mailroom module exists."""
-    client = _client(request, client_id)
-    back = _list_url(ARCHIVE if client.is_archived else CLIENTS)
-    return render(request, "bulk/client_mail.html", {"client": client, "back": back})

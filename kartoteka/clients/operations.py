@@ -126,10 +126,20 @@ def _delete_clients(clients: QuerySet[Client]) -> None:
         raise ApplicationError(
             _("The client cannot be deleted while it has: %(what)s.") % {"what": ", ".join(plan.blockers)}
         )
+    _release(clients)
     for rows, fk in plan.clears:
         rows.update(**{fk: None})
     for rows in reversed(plan.deletes):
         _delete_where(rows)
+
+
+def _release(clients: QuerySet[Client]) -> None:
+    """Let the relations that keep files outside the database release them (after the commit)."""
+    for relation in client_relations():
+        if relation.declaration is not None and relation.declaration.release is not None:
+            relation.declaration.release(
+                relation.model._base_manager.filter(**{f"{relation.field}__in": clients.values("pk")})
+            )
 
 
 def _refusals(clients: QuerySet[Client]) -> list[str]:

@@ -143,6 +143,7 @@ def _row_page(request: AuthedRequest) -> RowPage:
         "edit": request.user.has_perm("clients.change_client"),
         "archive": request.user.has_perm("clients.archive_client"),
         "delete": request.user.has_perm("clients.delete_client"),
+        "mail": request.user.has_perm("mailroom.view_mailitem"),
     }
     return RowPage(text=text, perms=perms)
 
@@ -175,9 +176,11 @@ _ROW_URL_NAMES = {
         "detail": "clients:detail",
         "restore": "bulk:client_restore",
         "delete": "bulk:client_delete",
-        "mail": "bulk:client_mail",
     },
 }
+# Row links to a list filtered to the row's client: (URL name, its client parameter). The archive's
+# envelope ("Show mail") opens Korespondencja filtered to that client (R16).
+_ROW_FILTER_URLS = {False: {}, True: {"mail": ("mailroom:list", "client")}}
 _ID_MARK = "987654321"
 
 
@@ -186,6 +189,9 @@ def _attach_row_urls(clients: list[Client]) -> None:
         archived: {key: reverse(name, args=[_ID_MARK]) for key, name in names.items()}
         for archived, names in _ROW_URL_NAMES.items()
     }
+    for archived, filtered in _ROW_FILTER_URLS.items():
+        for key, (name, param) in filtered.items():
+            patterns[archived][key] = f"{reverse(name)}?{param}={_ID_MARK}"
     for client in clients:
         pk = str(client.pk)
         own = patterns[client.archived_at is not None]

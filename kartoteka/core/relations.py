@@ -9,7 +9,7 @@ function, so a new model cannot be forgotten by any of them (R9, R15).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -49,6 +49,10 @@ class ClientRelation:
     # `refuse_delete_reason` in the refusal; the other rows follow on_delete.
     refuse_delete_if: Q | None = None
     refuse_delete_reason: Any = ""
+    # What the rows keep outside the database (files): called with the rows that deletion is
+    # about to remove (and anonymisation to scrub), inside the transaction; it releases that
+    # after the commit. None: the rows keep nothing outside the database.
+    release: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def test_deleting_from_the_list_moves_the_client_to_the_archive_and_restoring_br
     archive = html(manager_client.get(reverse("clients:archive")))
     assert row in archive
     assert reverse("bulk:client_restore", args=[client.id]) in archive
-    assert reverse("bulk:client_mail", args=[client.id]) in archive
+    assert f"{reverse('mailroom:list')}?client={client.id}" in archive  # the envelope: that client's mail
     assert reverse("bulk:client_delete", args=[client.id]) not in archive  # a manager may not delete for good
 
     manager_client.post(reverse("bulk:client_restore", args=[client.id]))
@@ -100,12 +100,6 @@ def test_archived_client_preview_is_read_only(manager_client):
     client.refresh_from_db()
     assert client.first_name != "Nowe"
     assert "Restore it before changing it" in html(response)
-
-
-def test_show_mail_explains_that_correspondence_comes_later(manager_client):
-    client = archived()
-    page = html(manager_client.get(reverse("bulk:client_mail", args=[client.id])))
-    assert "later version" in page
 
 
 def test_administrator_deletes_permanently_after_typing_the_number(admin_client_):

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MailroomConfig(AppConfig):
+    name = "kartoteka.mailroom"
+    label = "mailroom"
+    verbose_name = "Correspondence"

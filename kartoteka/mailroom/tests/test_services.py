@@ -128,8 +128,8 @@ def test_a_person_without_may_collect_mail_is_refused(employee):
     person = ContactPersonFactory(client=item.client, first_name="Jan", last_name="Kowalski", may_collect_mail=False)
     with pytest.raises(services.CollectRefused) as exc:
         services.mail_item_collect(actor=employee, item=item, contact_id=person.pk)
-    assert exc.value.extra == {"errors": {"contact": [
-        "Jan Kowalski may not collect this client's mail: the contact person has no right to collect it."]}}  # fmt: skip
+    message = "Jan Kowalski may not collect this client's mail: the contact person has no right to collect it."
+    assert exc.value.extra == {"errors": {"contact": [message]}}
     item.refresh_from_db()
     assert item.status == "received"
     assert not AuditEvent.objects.filter(event_type="mailroom.mail.collected").exists()
@@ -208,12 +208,13 @@ def test_a_pdf_jpeg_or_png_scan_is_stored_under_a_random_name_readable_by_us_onl
     path = scan_path(item.scan_file)
     assert path.read_bytes() == content()
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
-    assert len(item.scan_file) >= 40 and "Skan" not in item.scan_file
+    assert len(item.scan_file) >= 40
+    assert "Skan" not in item.scan_file
     assert AuditEvent.objects.filter(event_type="mailroom.mail.scanned").exists()
 
 
 @pytest.mark.parametrize("content", [ELF, MZ])
-def test_an_executable_renamed_pdf_is_refused_with_a_message(employee, content, _scan_dir):
+def test_an_executable_renamed_pdf_is_refused_with_a_message(employee, content, scan_dir):
     item = MailItemFactory()
     with pytest.raises(ValidationError) as exc:
         services.mail_item_scan_attach(actor=employee, item=item, scan=_upload(content, "faktura.pdf"))
@@ -222,7 +223,7 @@ def test_an_executable_renamed_pdf_is_refused_with_a_message(employee, content, 
     }
     item.refresh_from_db()
     assert (item.status, item.scan_file) == ("received", "")
-    assert not _scan_dir.exists() or not any(_scan_dir.iterdir())
+    assert not scan_dir.exists() or not any(scan_dir.iterdir())
 
 
 def test_a_file_with_only_the_magic_bytes_of_a_pdf_is_refused(employee):
@@ -250,7 +251,8 @@ def test_a_replaced_scan_and_a_deleted_items_scan_are_removed_from_disk(employee
     first = scan_path(item.scan_file)
     services.mail_item_scan_attach(actor=employee, item=item, scan=_upload(pdf_bytes()))
     second = scan_path(item.scan_file)
-    assert not first.exists() and second.exists()
+    assert not first.exists()
+    assert second.exists()
     services.mail_item_delete(actor=manager, item=item)
     assert not second.exists()
     assert not MailItem.objects.exists()

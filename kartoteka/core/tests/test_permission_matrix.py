@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
@@ -36,6 +37,8 @@ from kartoteka.contacts.tests.factories import ContactPersonFactory
 from kartoteka.jobs.models import Job
 from kartoteka.notifications.services import notification_create
 from kartoteka.planner.tests.factories import TaskFactory
+from kartoteka.mailroom.tests.factories import MailItemFactory
+from kartoteka.mailroom.tests.files import png_bytes
 
 ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR = "anonymous", "outsider", "employee", "manager", "administrator"
 ROLES = (ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR)
@@ -65,6 +68,7 @@ class Objects:
     task: Any = None  # a task of `client`
     staff: Any = None  # a colleague with a role (tasks are assigned to staff)
     notification: Any = None  # someone else's (the author's) notification
+    mail: Any = None  # a mail item of `client`, with a scan
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Rule:
     archived: bool = False  # client_id points at the archived client
     label: bool = False  # pk points at the label (else at the group)
     deny: tuple[int, ...] = (403, 404)
+    multipart: bool = False  # an API request sent as a multipart form (a file upload), not JSON
 
 
 def web(get: str | None = None, post: str | None = None, **kwargs: Any) -> Rule:
@@ -136,7 +141,6 @@ RULES: dict[str, Rule] = {
     "bulk:client_archive": web(get=MANAGER, post=MANAGER),
     "bulk:client_restore": web(get=MANAGER, post=MANAGER, archived=True),
     "bulk:client_delete": web(get=ADMINISTRATOR, post=ADMINISTRATOR, archived=True, data={"confirm_count": "1"}),
-    "bulk:client_mail": web(get=EMPLOYEE, archived=True),
     # The job was started by someone else: only those who see every job (administrators) find it.
     "contacts:list": web(get=EMPLOYEE),
     "contacts:create": web(get=EMPLOYEE, post=EMPLOYEE, data=CONTACT),
@@ -172,6 +176,16 @@ RULES: dict[str, Rule] = {
     "notifications:open": web(get=USER),
     "notifications:read": web(post=USER),
     "notifications:read_all": web(post=USER),
+    "mailroom:list": web(get=EMPLOYEE),
+    "mailroom:client_tab": web(get=EMPLOYEE),
+    "mailroom:create": web(get=EMPLOYEE, post=EMPLOYEE, data=lambda o: {"client": o.client.pk, "sender": "Poczta"}),
+    "mailroom:edit": web(get=EMPLOYEE, post=EMPLOYEE, data={"sender": "Zmieniony", "kind": "letter"}),
+    # The contact person may not collect mail: refused by the rule (a message), not by the role.
+    "mailroom:collect": web(get=EMPLOYEE, post=EMPLOYEE, data=lambda o: {"contact": o.contact.pk}),
+    "mailroom:forward": web(get=EMPLOYEE, post=EMPLOYEE, data={"forwarded_to": "ul. Długa 1, Kraków"}),
+    "mailroom:scan": web(get=EMPLOYEE, post=EMPLOYEE),  # no file sent: a message, after the permission check
+    "mailroom:scan_file": web(get=EMPLOYEE),
+    "mailroom:delete": web(get=MANAGER, post=MANAGER),
     # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
     # ninja's root is a JSON 404 for everyone; the schema and the docs page are read-only (405 else).
     "api/": api(**dict.fromkeys(API_METHODS, MISSING)),
@@ -223,6 +237,14 @@ RULES: dict[str, Rule] = {
     "api/clients/bulk/create_task": api(
         POST=MANAGER,
         data=lambda o: {**_bulk_api(o), "subject": "Zbiorczo", "due_date": "2026-12-01", "assignees": [o.staff.pk]},
+    ),
+    "api/mail": api(GET=EMPLOYEE, POST=EMPLOYEE, data=lambda o: {"client": o.client.pk, "sender": "Z API"}),
+    "api/mail/<mail_id>": api(GET=EMPLOYEE, PATCH=EMPLOYEE, DELETE=MANAGER, data={"sender": "Zmieniony"}),
+    # The contact person may not collect mail: refused by the rule (409) after the permission check.
+    "api/mail/<mail_id>/collect": api(POST=EMPLOYEE, data=lambda o: {"contact": o.contact.pk}),
+    "api/mail/<mail_id>/forward": api(POST=EMPLOYEE, data={"forwarded_to": "ul. Długa 1, Kraków"}),
+    "api/mail/<mail_id>/scan": api(
+        GET=EMPLOYEE, POST=EMPLOYEE, multipart=True, data=lambda o: {"file": SimpleUploadedFile("s.png", png_bytes())}
     ),
     "api/jobs": api(GET=USER),  # the jobs one may see (one's own; every job for administrators)
     "api/jobs/<job_id>": api(GET=ADMINISTRATOR, deny=(404,)),
@@ -299,6 +321,7 @@ def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
         "kind": "groups", "name": "archive", "path": "no-such-endpoint", "uidb64": "MQ", "token": "wrong-token",
         "contact_id": str(o.contact.pk),
         "task_id": str(o.task.pk), "notification_id": str(o.notification.pk),
+        "mail_id": str(o.mail.pk),
     }  # fmt: skip
 
 
@@ -343,6 +366,9 @@ def _user(username: str, role: str | None) -> User:
 def objects(db, settings, tmp_path) -> Objects:
     author = _user("author", None)
     settings.KARTOTEKA_JOB_FILES_DIR = tmp_path
+    settings.KARTOTEKA_MAIL_SCAN_DIR = tmp_path / "mail-scans"
+    (tmp_path / "mail-scans").mkdir()
+    (tmp_path / "mail-scans" / "stored-scan").write_bytes(png_bytes())
     (tmp_path / "stored-export").write_text("id;name\n")
     ClientGroupFactory()  # so that the group's id differs from the label's (a wrong id in a URL shows)
     group, label = ClientGroupFactory(), LabelFactory()
@@ -363,6 +389,9 @@ def objects(db, settings, tmp_path) -> Objects:
         task=TaskFactory(client=client, assignees=[staff]),
         staff=staff,
         notification=notification_create(recipient=author, kind="planner.task_done", text="Zrobione", client=client),
+        mail=MailItemFactory(
+            client=client, status="scanned", scan_file="stored-scan", scan_name="skan.png", scan_type="image/png"
+        ),
     )
 
 
@@ -377,7 +406,9 @@ def _http_client(route: Route, role: str) -> HttpClient:
     return http
 
 
-def _request(http: HttpClient, route: Route, method: str, url: str, data: dict[str, Any]) -> Any:
+def _request(http: HttpClient, route: Route, method: str, url: str, data: dict[str, Any], multipart: bool) -> Any:
+    if route.is_api and multipart:
+        return http.post(url, data) if method == "POST" else http.generic(method, url, "")
     if route.is_api:
         body = json.dumps(data) if method in ("POST", "PUT", "PATCH") else None
         return http.generic(method, url, body or "", content_type="application/json")
@@ -411,7 +442,7 @@ def test_permission_matrix(db, request, settings, route, method, role):
     url = _url(route.route, _values(rule, objects))
     assert resolve(url).route.replace("^", "") == route.route.replace("^", ""), f"{url} does not reach {route}"
     data = rule.data if not callable(rule.data) else rule.data(objects) if objects else {}
-    response = _request(_http_client(route, role), route, method, url, data)
+    response = _request(_http_client(route, role), route, method, url, data, rule.multipart)
     status = response.status_code
     expected = _expected(rule, route, method, role)
     where = f"{method} {url} as {role}: {status}, expected {expected}"

@@ -211,12 +211,12 @@ def mail_create_view(request: AuthedRequest) -> HttpResponse:
                        % {"limit": f"{max_bytes() / (1024 * 1024):g}"})  # fmt: skip
     elif request.method == "POST" and form.is_valid():
         client = preset
-        if client is None:
-            client_id = form.cleaned_data.get("client")
-            client = client_get(actor=request.user, client_id=client_id) if client_id else None
         try:
             if client is None:
-                raise ValidationError({"client": [_("Enter the number (ID) of the client the mail is for.")]})
+                client_id = form.cleaned_data.get("client")
+                if not client_id:
+                    raise ValidationError({"client": [_("Enter the number (ID) of the client the mail is for.")]})
+                client = client_get(actor=request.user, client_id=client_id)
             item = services.mail_item_create(
                 actor=request.user, client=client, data=form.service_data(), scan=_scan_upload(request)
             )

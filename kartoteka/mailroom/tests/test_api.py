@@ -2,6 +2,7 @@
 422 per field, 409 for a refused collection, ETags, scans by multipart."""
 
 import datetime as dt
+import typing
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,9 +13,9 @@ from django.utils import timezone
 from kartoteka.api.tests.client import token_client
 from kartoteka.clients.tests.factories import ClientFactory
 from kartoteka.contacts.tests.factories import ContactPersonFactory
+from kartoteka.mailroom.filters import SORTS
 from kartoteka.mailroom.models import MailItem
 from kartoteka.mailroom.schemas import SortName
-from kartoteka.mailroom.filters import SORTS
 from kartoteka.mailroom.tests.factories import MailItemFactory
 from kartoteka.mailroom.tests.files import ELF, pdf_bytes
 
@@ -147,7 +148,7 @@ def test_deleting_is_for_managers(api, manager):
 
 
 def test_the_documented_sort_names_are_the_filters(db):
-    assert set(SortName.__args__) == {name for key in SORTS for name in (key, f"-{key}")}
+    assert set(typing.get_args(SortName)) == {name for key in SORTS for name in (key, f"-{key}")}
 
 
 def test_the_openapi_document_allows_received_days_up_to_today_only(api):

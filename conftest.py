@@ -69,3 +69,9 @@ def _empty_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _mail_scans_in_a_temporary_directory(settings, tmp_path_factory):
+    """Scans written by any test (the demo data's too) land outside var/."""
+    settings.KARTOTEKA_MAIL_SCAN_DIR = tmp_path_factory.getbasetemp() / "mail-scans"

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +32,7 @@ from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import client_get
 from kartoteka.contacts.forms import PickupCheckForm
 from kartoteka.core.errors import ApplicationError, NotFound
-from kartoteka.core.listing import Column, chip_links, column_headers
+from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, render_rows
 from kartoteka.core.pagination import InvalidCursor
 from kartoteka.core.tabs import render_client_tab
 from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
@@ -88,20 +89,72 @@ def _list_context(request: AuthedRequest, *, client: Client | None) -> dict[str,
     if limit != settings.KARTOTEKA_PAGE_SIZE:
         params["limit"] = str(limit)
     here = urlencode({**params, "cursor": cursor} if cursor else params)
+    back = request.path + (f"?{here}" if here else "")
+    columns = TAB_COLUMNS if client else LIST_COLUMNS
+    _attach_row_urls(page.items, back=back)
+    desk = client is None and filters.client is None  # no desk check on the page: the collect dialog brings one
+    rows = render_rows(columns, page.items, cells="mailroom/list", page=_row_page(request, desk=desk))
     return {
         "filters": filters,
         "filter_errors": filter_errors,
         "items": page.items,
+        "rows": rows,
         "query_string": urlencode(params),
-        "refresh_url": request.path + (f"?{here}" if here else ""),
+        "refresh_url": back,
         "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None,
         "first_url": "?" + urlencode(params) if cursor else None,
-        "columns": column_headers(TAB_COLUMNS if client else LIST_COLUMNS, shown),
+        "columns": column_headers(columns, shown),
         "chips": chip_links(shown, describe=_names(request)),
         "status_labels": STATUS_LABELS,
         "kind_labels": KIND_LABELS,
-        "back": request.get_full_path(),
+        "back": back,
     }
+
+
+# Row links, reversed once per page instead of once per row and link (as the client list does).
+_ROW_URL_NAMES = {
+    "collect": "mailroom:collect", "forward": "mailroom:forward", "scan": "mailroom:scan", "edit": "mailroom:edit",
+    "delete": "mailroom:delete", "scan_file": "mailroom:scan_file",
+}  # fmt: skip
+_ID_MARK = "987654321"
+_WITH_NEXT = ("collect", "forward", "scan", "edit", "delete")  # dialogs: without JavaScript they return here
+
+
+def _attach_row_urls(items: list[MailItem], *, back: str) -> None:
+    suffix = "?" + urlencode({"next": back})
+    patterns = {
+        key: reverse(name, args=[_ID_MARK]) + (suffix if key in _WITH_NEXT else "")
+        for key, name in _ROW_URL_NAMES.items()
+    }
+    for item in items:
+        pk = str(item.pk)
+        urls = {key: url.replace(_ID_MARK, pk) for key, url in patterns.items()}
+        urls["client"] = f"?client={item.client_id}"
+        item.urls = urls  # type: ignore[attr-defined]
+
+
+_KIND_ICONS = {"registered": "bi-envelope-exclamation text-danger", "parcel": "bi-box-seam"}
+_STATUS_BADGES = {"received": "text-bg-primary", "scanned": "text-bg-info", "collected": "text-bg-success",
+                  "forwarded": "text-bg-secondary"}  # fmt: skip
+
+
+def _row_page(request: AuthedRequest, *, desk: bool) -> RowPage:
+    """Texts and permissions every row of the page shares, worked out once a page."""
+    text = {
+        "path": request.path, "archived": _("Archived"), "download": _("Download the scan"),
+        "collect": _("Collect"), "forward": _("Forward"), "scan": _("Attach a scan"), "edit": _("Edit"),
+        "delete": _("Delete"), "empty": _("No mail matches."), "desk": "&desk=1" if desk else "",
+        "kinds": dict(MailItem.Kind.choices),
+        "kind_icons": {k: format_html('<i class="bi {}"></i> ', icon) for k, icon in _KIND_ICONS.items()}
+        | {k: "" for k in MailItem.Kind.values if k not in _KIND_ICONS},
+        "statuses": {k: format_html('<span class="badge {}">{}</span>', _STATUS_BADGES[k], label)
+                     for k, label in MailItem.Status.choices},
+    }  # fmt: skip
+    perms = {
+        "change": request.user.has_perm("mailroom.change_mailitem"),
+        "delete": request.user.has_perm("mailroom.delete_mailitem"),
+    }
+    return RowPage(text=text, perms=perms, selectable=False)
 
 
 def _names(request: AuthedRequest) -> dict[str, Callable[[Any], str | None]]:

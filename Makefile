@@ -44,12 +44,13 @@ check: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
-## bench: benchmarks on 1,000,000 clients (CLIENTS=N for fewer); JSON results in var/bench/
+## bench: benchmarks on 1,000,000 clients (CLIENTS=N for fewer) and the mail list on 1,000,000 mail items; JSON in var/bench/
 CLIENTS ?= 1000000
 bench: $(VENV)/.dev
 	$(PY) -m bench --clients $(CLIENTS)
 	$(PY) -m bench.bulk --clients $(CLIENTS)
 	$(PY) -m bench.tasks --clients $(CLIENTS)
+	$(PY) -m bench.mail
 
 ## messages: refresh and compile the Polish/English translations
 messages: $(VENV)/.dev

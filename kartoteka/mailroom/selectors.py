@@ -43,6 +43,13 @@ def mail_count(*, actor: Actor, filters: MailFilter) -> int:
     return filters.apply(mail_scope(actor=actor)).count()
 
 
+def mail_count_shown(*, actor: Actor, filters: MailFilter, cap: int) -> tuple[int, bool]:
+    """What the page says matches: the exact count up to `cap`, else (cap, True) — "more than".
+    Counting a million rows for a search costs seconds; counting to the cap stops early."""
+    found = filters.apply(mail_scope(actor=actor)).values("id")[: cap + 1].count()
+    return min(found, cap), found > cap
+
+
 def mail_get(*, actor: Actor, mail_id: int, client: Client | None = None) -> MailItem:
     """One mail item (of `client`, when given: an id of another client's item finds nothing)."""
     queryset = mail_scope(actor=actor).select_related("client", "collected_by", "handed_over_by")

@@ -54,6 +54,7 @@ TAB_COLUMNS = tuple(column for column in LIST_COLUMNS if column.key != "client")
 LIST_PARAMETERS = ("cursor", "limit")  # besides the filter's own
 MAX_PAGE_SIZE = 200
 CHANGED = "kt-dialog-done, kt-mail-changed"  # the events a successful dialog sends
+COUNT_CAP = 10_000  # the page counts matches up to this ("more than 10000" beyond)
 
 
 def _page_size(raw: str | None) -> int:
@@ -182,7 +183,9 @@ def mail_list_view(request: AuthedRequest) -> HttpResponse:
     Filtered to one client (archived ones too) it offers registering mail and the mail desk's check."""
     context = _list_context(request, client=None)
     filters = context["filters"]
-    context["count"] = selectors.mail_count(actor=request.user, filters=filters)
+    context["count"], context["count_capped"] = selectors.mail_count_shown(
+        actor=request.user, filters=filters, cap=COUNT_CAP
+    )
     context["filter_client"] = None
     if filters.client is not None:
         with suppress(NotFound):  # a client id nobody has: the list is simply empty

@@ -203,3 +203,15 @@ def test_mail_events_read_plainly_on_the_history_tab(employee_client, employee):
     employee_client.post(reverse("mailroom:collect", args=[item.pk]), {"contact": person.pk})
     history = employee_client.get(reverse("clients:history", args=[item.client_id])).content.decode()
     assert "Mail collected by Anna Nowak: Sąd Okręgowy" in history
+
+
+def test_the_page_counts_matches_up_to_a_cap(employee_client, monkeypatch):
+    from kartoteka.mailroom import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    for _ in range(5):
+        MailItemFactory()
+    body = employee_client.get(reverse("mailroom:list")).content.decode()
+    assert '<span id="match-count">&gt; 3</span>' in body
+    body = employee_client.get(reverse("mailroom:list"), {"kind": "parcel"}).content.decode()
+    assert '<span id="match-count">0</span>' in body

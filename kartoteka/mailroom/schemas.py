@@ -26,6 +26,9 @@ SortName = Literal[
 FILTER_DAY_PATTERN = r"^(19\d\d|2\d\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 _NOTE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"  # tabs and line breaks may stay
 _SEARCH_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+# `Id` (api.schemas) validates 1..MAX_ID, but its bounds reach the document as unknown `ge`/`le`
+# keywords (a validator sits between them and the integer); these state them for the document.
+_ID_BOUNDS = {"minimum": 1, "maximum": MAX_ID}
 
 
 def _up_to_today(schema: dict[str, Any]) -> None:
@@ -129,18 +132,15 @@ class MailCreateIn(MailIn):
     """Register mail received for a client (its scan is uploaded afterwards: `POST /api/mail/{id}/scan`)."""
 
     model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra=documented(required=("client", "sender"), not_null=("kind", "received_on")),
+        extra="forbid", json_schema_extra=documented(required=("sender",), not_null=("kind", "received_on"))
     )
 
-    client: Id | None = Field(None, description="The client's id (archived clients too).")
+    client: Id = Field(description="The client's id (archived clients too).", json_schema_extra=_ID_BOUNDS)
 
 
 class MailCollectIn(InputSchema):
-    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(required=("contact",)))
-
-    contact: Id | None = Field(
-        None,
+    contact: Id = Field(
+        json_schema_extra=_ID_BOUNDS,
         description="The contact person who collects it: one of this client's, with `may_collect_mail`. "
         "Anyone else is refused with 409 and a message under `errors.contact`.",
     )

@@ -41,8 +41,8 @@ def clean_mail_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def clean_forward_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """The forwarding address (required) and day (today when not given)."""
-    given = {"forwarded_to": data.get("forwarded_to"), "forwarded_on": data.get("forwarded_on")}
+    """The forwarding address (required) and day (today when not given or empty; null is refused)."""
+    given = {"forwarded_to": data.get("forwarded_to"), "forwarded_on": data.get("forwarded_on", "")}
     return _clean(given, {"forwarded_to": _address, "forwarded_on": _forward_day})
 
 
@@ -86,9 +86,9 @@ def received_day(value: Any) -> dt.date:
 
 
 def _forward_day(value: Any) -> dt.date:
-    if value in (None, ""):
+    if value == "":
         return timezone.localdate()
-    return _day(value, missing="")
+    return _day(value, missing=_("Enter the day the mail was forwarded."))
 
 
 def _day(value: Any, *, missing: str) -> dt.date:

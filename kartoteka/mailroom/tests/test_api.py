@@ -160,3 +160,18 @@ def test_the_openapi_document_allows_received_days_up_to_today_only(api):
     assert pattern.match(timezone.localdate().isoformat())
     assert not pattern.match((timezone.localdate() + dt.timedelta(days=1)).isoformat())
     assert "/api/mail/{mail_id}/scan" not in schema["paths"]  # upload and download: docs/api.md
+
+
+def test_a_null_where_the_document_says_never_null_is_refused(api):
+    client = ClientFactory()
+    response = api.post("/api/mail", {"client": client.pk, "sender": "A", "kind": None}, content_type=JSON)
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["kind"]
+    item = MailItemFactory()
+    response = api.post(
+        f"/api/mail/{item.pk}/forward", {"forwarded_to": "Kraków", "forwarded_on": None}, content_type=JSON
+    )
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["forwarded_on"]
+    item.refresh_from_db()
+    assert item.status == "received"

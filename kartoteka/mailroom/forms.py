@@ -20,7 +20,9 @@ class MailForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in ("received_on", "sender", "kind", "note")}
+        """The fields for the service; an empty day or type is left out (the service's default)."""
+        data = {name: self.cleaned_data[name] for name in ("received_on", "sender", "kind", "note")}
+        return {name: value for name, value in data.items() if value != "" or name in ("sender", "note")}
 
 
 class MailCreateForm(MailForm):
@@ -46,6 +48,13 @@ class ForwardForm(forms.Form):
     )  # fmt: skip
     forwarded_on = forms.CharField(label=_("Forwarded on"), required=False, widget=_DATE)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def service_data(self) -> dict[str, Any]:
+        """The address, and the day unless left empty (the service's default: today)."""
+        data = {"forwarded_to": self.cleaned_data["forwarded_to"]}
+        if self.cleaned_data["forwarded_on"]:
+            data["forwarded_on"] = self.cleaned_data["forwarded_on"]
+        return data
 
 
 class ScanForm(forms.Form):

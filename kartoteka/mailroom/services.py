@@ -84,11 +84,10 @@ def mail_item_create(*, actor: Actor, client: Client, data: dict[str, Any], scan
     mail_check_change(actor=actor, perm="add")
     given = {name: data[name] for name in EDITABLE if name in data}
     given.setdefault("sender", "")
-    # Not given (or an empty form field): today, a letter. A null is refused like any bad value.
-    if given.get("received_on", "") == "":
-        given["received_on"] = timezone.localdate()
-    if given.get("kind", "") == "":
-        given["kind"] = MailItem.Kind.LETTER
+    # Not given: today, a letter. Given empty or null: refused like any bad value (the form leaves
+    # its empty fields out).
+    given.setdefault("received_on", timezone.localdate())
+    given.setdefault("kind", MailItem.Kind.LETTER)
     values = clean_mail_fields(given)
     checked = scan_check(scan) if scan is not None else None
     stored = scan_store(scan) if scan is not None else ""

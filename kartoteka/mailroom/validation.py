@@ -41,8 +41,8 @@ def clean_mail_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def clean_forward_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """The forwarding address (required) and day (today when not given or empty; null is refused)."""
-    given = {"forwarded_to": data.get("forwarded_to"), "forwarded_on": data.get("forwarded_on", "")}
+    """The forwarding address (required) and day (today when not given; empty or null is refused)."""
+    given = {"forwarded_to": data.get("forwarded_to"), "forwarded_on": data.get("forwarded_on", timezone.localdate())}
     return _clean(given, {"forwarded_to": _address, "forwarded_on": _forward_day})
 
 
@@ -86,8 +86,6 @@ def received_day(value: Any) -> dt.date:
 
 
 def _forward_day(value: Any) -> dt.date:
-    if value == "":
-        return timezone.localdate()
     return _day(value, missing=_("Enter the day the mail was forwarded."))
 
 

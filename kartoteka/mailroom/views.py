@@ -346,8 +346,9 @@ def mail_forward_view(request: AuthedRequest, mail_id: int) -> HttpResponse:
     form = ForwardForm(request.POST or None, initial={"version": item.version})
     if request.method == "POST" and form.is_valid():
         try:
-            data = {k: form.cleaned_data[k] for k in ("forwarded_to", "forwarded_on")}
-            services.mail_item_forward(actor=request.user, item=item, data=data, expected_version=_version(form))
+            services.mail_item_forward(
+                actor=request.user, item=item, data=form.service_data(), expected_version=_version(form)
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ApplicationError as exc:

@@ -162,7 +162,7 @@ def test_the_openapi_document_allows_received_days_up_to_today_only(api):
     assert "/api/mail/{mail_id}/scan" not in schema["paths"]  # upload and download: docs/api.md
 
 
-def test_a_null_where_the_document_says_never_null_is_refused(api):
+def test_a_null_or_empty_day_or_type_is_refused_where_the_document_says_so(api):
     client = ClientFactory()
     response = api.post("/api/mail", {"client": client.pk, "sender": "A", "kind": None}, content_type=JSON)
     assert response.status_code == 422
@@ -175,3 +175,9 @@ def test_a_null_where_the_document_says_never_null_is_refused(api):
     assert list(response.json()["errors"]) == ["forwarded_on"]
     item.refresh_from_db()
     assert item.status == "received"
+    response = api.post(
+        f"/api/mail/{item.pk}/forward", {"forwarded_to": "Kraków", "forwarded_on": ""}, content_type=JSON
+    )
+    assert list(response.json()["errors"]) == ["forwarded_on"]
+    response = api.post("/api/mail", {"client": client.pk, "sender": "A", "received_on": ""}, content_type=JSON)
+    assert list(response.json()["errors"]) == ["received_on"]

@@ -28,7 +28,7 @@ _NOTE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"  # tabs and line br
 _SEARCH_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 # `Id` (api.schemas) validates 1..MAX_ID, but its bounds reach the document as unknown `ge`/`le`
 # keywords (a validator sits between them and the integer); these state them for the document.
-_ID_BOUNDS = {"minimum": 1, "maximum": MAX_ID}
+_ID_BOUNDS: dict[str, Any] = {"minimum": 1, "maximum": MAX_ID}
 
 
 def _up_to_today(schema: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ from kartoteka.clients.selectors import client_get
 from kartoteka.contacts.forms import PickupCheckForm
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, render_rows
+from kartoteka.core.numbers import InvalidNumber, is_id, parse_id, parse_positive_int
 from kartoteka.core.pagination import InvalidCursor
 from kartoteka.core.tabs import render_client_tab
 from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
@@ -58,9 +59,10 @@ COUNT_CAP = 10_000  # the page counts matches up to this ("more than 10000" beyo
 
 
 def _page_size(raw: str | None) -> int:
-    if raw and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE_SIZE:
-        return int(raw)
-    return int(settings.KARTOTEKA_PAGE_SIZE)
+    try:
+        return parse_positive_int(raw, maximum=MAX_PAGE_SIZE)
+    except InvalidNumber:
+        return int(settings.KARTOTEKA_PAGE_SIZE)
 
 
 def _filters(request: AuthedRequest, *, client: Client | None) -> tuple[MailFilter, dict[str, list[str]]]:
@@ -234,6 +236,13 @@ def _dialog(request: AuthedRequest, template: str, context: dict[str, Any]) -> H
     return render(request, template, context)
 
 
+def _number(raw: str) -> int | None:
+    try:
+        return parse_positive_int(raw)
+    except InvalidNumber:
+        return None
+
+
 def _version(form: Any) -> int | None:
     value = form.cleaned_data.get("version")
     return int(value) if value is not None else None
@@ -258,7 +267,7 @@ def mail_create_view(request: AuthedRequest) -> HttpResponse:
     """Register mail: for `?client=<id>` (the Poczta tab, the list filtered to a client) or a client number typed in."""
     services.mail_check_change(actor=request.user, perm="add")
     preset_id = request.GET.get("client", "")
-    preset = _client_or_404(request, int(preset_id)) if preset_id.isdigit() and int(preset_id) < 2**63 else None
+    preset = _client_or_404(request, parse_id(preset_id)) if is_id(preset_id) else None
     back = _back(request, reverse("mailroom:list") + (f"?client={preset.pk}" if preset else ""))
     form = MailCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _too_large(request):
@@ -413,9 +422,7 @@ def mail_delete_view(request: AuthedRequest, mail_id: int) -> HttpResponse:
     if request.method == "POST":
         version = request.POST.get("version", "")
         try:
-            services.mail_item_delete(
-                actor=request.user, item=item, expected_version=int(version) if version.isdigit() else None
-            )
+            services.mail_item_delete(actor=request.user, item=item, expected_version=_number(version))
         except ApplicationError as exc:
             error = exc.message
         else:

@@ -115,8 +115,8 @@ def _register_routers() -> None:
     from kartoteka.clients.api import router as clients_router
     from kartoteka.contacts.api import router as contacts_router
     from kartoteka.jobs.api import router as jobs_router
-    from kartoteka.planner.api import router as planner_router
     from kartoteka.mailroom.api import router as mailroom_router
+    from kartoteka.planner.api import router as planner_router
 
     api.add_router("/", clients_router)
     api.add_router("/", bulk_router)

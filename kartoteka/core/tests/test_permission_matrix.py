@@ -35,10 +35,10 @@ from kartoteka.cases.tests.factories import CaseFactory
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
 from kartoteka.contacts.tests.factories import ContactPersonFactory
 from kartoteka.jobs.models import Job
-from kartoteka.notifications.services import notification_create
-from kartoteka.planner.tests.factories import TaskFactory
 from kartoteka.mailroom.tests.factories import MailItemFactory
 from kartoteka.mailroom.tests.files import png_bytes
+from kartoteka.notifications.services import notification_create
+from kartoteka.planner.tests.factories import TaskFactory
 
 ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR = "anonymous", "outsider", "employee", "manager", "administrator"
 ROLES = (ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR)

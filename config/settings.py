@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kartoteka.notifications",
     "kartoteka.mailroom",
     "kartoteka.bulk",
+    "kartoteka.exports",
     "kartoteka.api",
 ]
 
@@ -271,6 +272,8 @@ KARTOTEKA_JOB_MAX_ATTEMPTS = env.int("KARTOTEKA_JOB_MAX_ATTEMPTS", default=3)  #
 KARTOTEKA_JOB_SWEEP_INTERVAL = env.int("KARTOTEKA_JOB_SWEEP_INTERVAL", default=30)  # the worker's look-after, s
 KARTOTEKA_JOB_FILES_DIR = env.path("KARTOTEKA_JOB_FILES_DIR", default=VAR_DIR / "job-files")
 KARTOTEKA_JOB_FILES_KEEP_HOURS = env.int("KARTOTEKA_JOB_FILES_KEEP_HOURS", default=72)
+# Export files are personal data in bulk: kept a day (the worker deletes them), not the jobs' default.
+KARTOTEKA_EXPORT_FILES_KEEP_HOURS = env.int("KARTOTEKA_EXPORT_FILES_KEEP_HOURS", default=24)
 KARTOTEKA_JOB_ITEMS_KEEP_DAYS = env.int("KARTOTEKA_JOB_ITEMS_KEEP_DAYS", default=30)  # per-client outcomes
 # Correspondence: scans of mail items (PDF, JPEG, PNG; checked by content) are kept here, readable
 # by this account only, and served to staff through a view that checks the permission.

@@ -48,6 +48,7 @@ _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "cases.delete_case",
     "planner.delete_task",
     "mailroom.delete_mailitem",
+    "exports.export_clients",
 }
 _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "clients.delete_client",

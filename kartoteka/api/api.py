@@ -114,6 +114,7 @@ def _register_routers() -> None:
     from kartoteka.cases.api import router as cases_router
     from kartoteka.clients.api import router as clients_router
     from kartoteka.contacts.api import router as contacts_router
+    from kartoteka.exports.api import router as exports_router
     from kartoteka.jobs.api import router as jobs_router
     from kartoteka.mailroom.api import router as mailroom_router
     from kartoteka.planner.api import router as planner_router
@@ -125,6 +126,7 @@ def _register_routers() -> None:
     api.add_router("/", cases_router)
     api.add_router("/", planner_router)
     api.add_router("/", mailroom_router)
+    api.add_router("/", exports_router)
 
 
 _register_routers()

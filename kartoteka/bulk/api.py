@@ -9,13 +9,14 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, create_model, field_validator
 
 from kartoteka.accounts.models import User
 from kartoteka.api.schemas import BODY_ERRORS, ERRORS, MAX_ID, Id, InputSchema, Int, PathId, Text, documented
 from kartoteka.bulk import services
-from kartoteka.bulk.registry import ARCHIVE, BulkAction, all_actions
+from kartoteka.bulk.registry import ARCHIVE, BulkAction, Report, all_actions
 from kartoteka.clients import selectors
 from kartoteka.clients import services as client_services
 from kartoteka.clients.api import LIST_PARAMETERS
@@ -23,6 +24,7 @@ from kartoteka.clients.api import router as clients_router
 from kartoteka.clients.filters import PARAMETERS, ClientFilter
 from kartoteka.clients.models import Client
 from kartoteka.clients.schemas import ClientListParams, ClientOut, ClientPage
+from kartoteka.core.errors import ApplicationError
 
 router = Router(tags=["bulk actions"])
 
@@ -79,6 +81,12 @@ class ReportOut(Schema):
     skipped: dict[str, int] = Field(description="Clients left alone, by reason (e.g. `already_archived`).")
 
 
+class FileReportOut(ReportOut):
+    job_id: int = Field(description="The job that wrote the file (an export's id).")
+    status_url: str = Field(description="The job's status.")
+    download_url: str = Field(description="The file, for you only, until it expires.")
+
+
 class JobAcceptedOut(Schema):
     job_id: int
     status: str
@@ -119,11 +127,21 @@ def _add_bulk_endpoint(action: BulkAction) -> None:
             params={p.name: data.get(p.name) for p in action.params},
             confirm_count=data["confirm_count"],
         )
-        if outcome.job is not None:
-            job = outcome.job
+        job = outcome.job
+        output = action.output
+        if job is not None and output is not None and job.is_finished:  # a file written at once
+            if job.status != job.Status.SUCCEEDED:
+                raise ApplicationError(job.error or _("The export failed."))
+            urls = {
+                "status_url": output.status_url.format(id=job.pk),
+                "download_url": output.file_url.format(id=job.pk),
+            }
             return Status(
-                202, {"job_id": job.pk, "status": job.status, "total": job.total, "url": f"/api/jobs/{job.pk}"}
+                200, {"action": action.name, **Report.from_dict(job.result).as_dict(), "job_id": job.pk, **urls}
             )
+        if job is not None:
+            url = output.status_url.format(id=job.pk) if output is not None else f"/api/jobs/{job.pk}"
+            return Status(202, {"job_id": job.pk, "status": job.status, "total": job.total, "url": url})
         return Status(200, {"action": action.name, **(outcome.report or {})})
 
     endpoint.__annotations__ = {"request": HttpRequest, "payload": payload_schema, "return": Status[Any]}
@@ -133,7 +151,7 @@ def _add_bulk_endpoint(action: BulkAction) -> None:
         doc = f"{summary} ({'archive' if list_name == ARCHIVE else 'client list'}; needs `{action.permission}`)."
     router.post(
         f"/clients/bulk/{action.name}",
-        response={200: ReportOut, 202: JobAcceptedOut, **BODY_ERRORS},
+        response={200: FileReportOut if action.output else ReportOut, 202: JobAcceptedOut, **BODY_ERRORS},
         summary=summary,
         description=doc,
         url_name=f"bulk_{action.name}",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -91,6 +91,30 @@ class BulkContext:
     actor: Actor
     params: Mapping[str, Any]
     now: dt.datetime
+    output: Any = None  # the open BulkSink of an action with an `output` (its `apply` writes to it)
+
+
+class BulkSink(Protocol):
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class BulkOutput:
+    """An action that writes one file from the selected clients (an export) instead of changing them.
+
+    Every run of such an action is a job, so every file has its job's owner-only download and
+    expiry (jobs.services.job_file_write): a small selection's job runs at once, in the request,
+    a large one in the worker. The framework opens the job's file, calls `open(handle, ctx)` once
+    per run for the sink, hands it to `apply` in `ctx.output` for every chunk, and closes it after
+    the last one. `status_url` and `file_url` ("{id}" is the job's id) are what the API answers.
+    """
+
+    file_name: Callable[[Mapping[str, Any], dt.datetime], str]
+    content_type: Callable[[Mapping[str, Any]], str]
+    open: Callable[[IO[bytes], BulkContext], BulkSink]
+    keep_hours: Callable[[], int] | None = None  # default: KARTOTEKA_JOB_FILES_KEEP_HOURS
+    status_url: str = "/api/jobs/{id}"
+    file_url: str = "/api/jobs/{id}/file"
 
 
 @dataclass(frozen=True)
@@ -109,6 +133,7 @@ class BulkAction:
     final: bool = False  # cannot be undone: confirmed twice, the second time by typing the count
     warning: StrPromise | None = None
     icon: str = "bi-lightning"
+    output: BulkOutput | None = None  # the action writes a file (an export) instead of changing clients
 
     def form(self, actor: Actor, data: Mapping[str, Any] | None = None) -> forms.Form:
         fields = {
@@ -127,7 +152,11 @@ class BulkAction:
         form = self.form(actor, {p.name: data.get(p.name) for p in self.params if data.get(p.name) is not None})
         if not form.is_valid():
             raise ValidationError({name: [str(m) for m in errors] for name, errors in form.errors.items()})
-        return dict(form.cleaned_data)
+        cleaned = dict(form.cleaned_data)
+        for p in self.params:
+            if p.many:  # the order is kept; a value sent twice counts once
+                cleaned[p.name] = list(dict.fromkeys(cleaned.get(p.name) or []))
+        return cleaned
 
     def params_display(self, actor: Actor, params: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(label, chosen value's label) for the confirmation page."""

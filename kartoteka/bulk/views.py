@@ -115,8 +115,13 @@ def bulk_action_view(request: AuthedRequest, name: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(back)
-    if outcome.job is not None:
-        return redirect("jobs:detail", job_id=outcome.job.pk)
+    job = outcome.job
+    if job is not None and job.status == job.Status.SUCCEEDED and job.has_file:
+        # A small export ran at once: straight to its file (the page stays; the next one shows the report).
+        messages.success(request, report_message(action, job.result))
+        return redirect("jobs:file", job_id=job.pk)
+    if job is not None:
+        return redirect("jobs:detail", job_id=job.pk)
     messages.success(request, report_message(action, outcome.report or {}))
     return HttpResponseRedirect(back)
 

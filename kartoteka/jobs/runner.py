@@ -63,9 +63,10 @@ class JobRun:
         """Record what is done so far; call it inside the step, so it commits with the step's work."""
         services.job_progress(job_id=self.job.pk, done=done, result=result, state=state)
 
-    def file(self, *, name: str, content_type: str) -> AbstractContextManager[IO[bytes]]:
-        """`with run.file(...) as f:` the job's output file, kept for KARTOTEKA_JOB_FILES_KEEP_HOURS."""
-        return services.job_file_write(job_id=self.job.pk, name=name, content_type=content_type)
+    def file(self, *, name: str, content_type: str, keep_hours: int | None = None) -> AbstractContextManager[IO[bytes]]:
+        """`with run.file(...) as f:` the job's output file, kept `keep_hours` (default
+        KARTOTEKA_JOB_FILES_KEEP_HOURS)."""
+        return services.job_file_write(job_id=self.job.pk, name=name, content_type=content_type, keep_hours=keep_hours)
 
 
 def job_execute(*, job_id: int) -> None:

@@ -211,8 +211,9 @@ def files_dir() -> Path:
 
 
 @contextmanager
-def job_file_write(*, job_id: int, name: str, content_type: str) -> Iterator[IO[bytes]]:
-    """Write the job's file (one per job) under a random name; it is kept KARTOTEKA_JOB_FILES_KEEP_HOURS."""
+def job_file_write(*, job_id: int, name: str, content_type: str, keep_hours: int | None = None) -> Iterator[IO[bytes]]:
+    """Write the job's file (one per job) under a random name; it is kept `keep_hours` hours
+    (default KARTOTEKA_JOB_FILES_KEEP_HOURS; a kind may keep its files shorter, e.g. exports)."""
     stored = f"{job_id}-{secrets.token_urlsafe(24)}"
     path = files_dir() / stored
     try:
@@ -223,7 +224,7 @@ def job_file_write(*, job_id: int, name: str, content_type: str) -> Iterator[IO[
         path.unlink(missing_ok=True)
         raise
     old = Job.objects.filter(pk=job_id).values_list("file_path", flat=True).first()
-    keep = dt.timedelta(hours=settings.KARTOTEKA_JOB_FILES_KEEP_HOURS)
+    keep = dt.timedelta(hours=settings.KARTOTEKA_JOB_FILES_KEEP_HOURS if keep_hours is None else keep_hours)
     Job.objects.filter(pk=job_id).update(
         file_path=stored,
         file_name=name,

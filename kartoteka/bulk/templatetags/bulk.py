@@ -21,3 +21,15 @@ def bulk_menu(context: dict[str, Any], archived: bool) -> dict[str, Any]:
         "buttons": [a for a in actions if a.name in main],
         "menu": [a for a in actions if a.name not in main],
     }
+
+
+@register.filter
+def ordered_choices(field: Any) -> list[tuple[str, str, bool]]:
+    """A multiple parameter's choices as (value, label, ticked): the ticked ones first, in the
+    order chosen (or remembered), then the others in their offered order."""
+    value = field.value() or []
+    chosen = [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
+    labels = {str(v): str(label) for v, label in field.field.choices}
+    ticked = [(v, labels[v], True) for v in dict.fromkeys(chosen) if v in labels]
+    rest = [(v, label, False) for v, label in labels.items() if v not in set(chosen)]
+    return ticked + rest

@@ -47,6 +47,7 @@ PUBLIC = "public"  # anyone, logged in or not
 USER = OUTSIDER  # any logged-in account, even one without a role
 STAFF_SITE = "staff-site"  # Django's admin: our roles are not staff, so it sends everyone to a login page
 MISSING = "missing"  # 404 for everyone
+OWNER_ONLY = "owner-only"  # only whoever started it (here someone else): 404 for every role, 401 anonymous
 
 WEB_METHODS = ("GET", "POST")
 API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -214,6 +215,10 @@ RULES: dict[str, Rule] = {
     "api/clients/bulk/label_add": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "label": o.label.pk}),
     "api/clients/bulk/label_remove": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "label": o.label.pk}),
     "api/clients/bulk/set_status": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "status": "inactive"}),
+    "api/clients/bulk/export": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "format": "csv"}),
+    # An export is its starter's alone (administrators included see only their own here).
+    "api/exports/<export_id>": api(GET=OWNER_ONLY),
+    "api/exports/<export_id>/download": api(GET=OWNER_ONLY),
     "api/clients/<client_id>/archive": api(POST=MANAGER),
     "api/clients/<client_id>/restore": api(POST=MANAGER, archived=True),
     "api/archive": api(GET=EMPLOYEE),
@@ -319,7 +324,7 @@ def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
         "pk": str((o.label if rule.label else o.group).pk),
         "case_id": str(o.case.pk),
         "kind": "groups", "name": "archive", "path": "no-such-endpoint", "uidb64": "MQ", "token": "wrong-token",
-        "contact_id": str(o.contact.pk),
+        "contact_id": str(o.contact.pk), "export_id": str(o.job.pk),
         "task_id": str(o.task.pk), "notification_id": str(o.notification.pk),
         "mail_id": str(o.mail.pk),
     }  # fmt: skip
@@ -383,7 +388,7 @@ def objects(db, settings, tmp_path) -> Objects:
         label=label,
         case=CaseFactory(client=client),
         job=Job.objects.create(
-            started_by=author, action="archive", total=1, file_path="stored-export", file_name="export.csv"
+            started_by=author, action="bulk.export", total=1, file_path="stored-export", file_name="export.csv"
         ),
         contact=ContactPersonFactory(client=client),
         task=TaskFactory(client=client, assignees=[staff]),
@@ -422,6 +427,8 @@ def _expected(rule: Rule, route: Route, method: str, role: str) -> str:
     if level is None:
         public = PUBLIC in rule.levels.values()
         return "login" if role == ANONYMOUS and not route.is_api and not public else "405"
+    if level == OWNER_ONLY:
+        return "login" if role == ANONYMOUS else MISSING
     if level in (PUBLIC, STAFF_SITE, MISSING):
         return level
     if role == ANONYMOUS:

@@ -7,7 +7,8 @@ set-based ways, never a query per client:
 
 - `fields` / `annotations`: model fields, or ORM expressions annotated on the chunk's queryset
   (a subquery count, a concatenation), read with the row; `value(row)` makes the cell from them.
-- `batch(client_ids)`: one query per chunk for many-valued data (groups, labels), returning
+- `batch(clients)`: one query per chunk for many-valued data (groups, labels), given the chunk's
+  queryset (used as a subquery, so no list of ids travels to the database), returning
   `{client id: cell}`; `value` then gets that as `row["<key>"]`.
 
 Apps that add columns (contact persons count, account manager, custom attributes) register
@@ -20,10 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Expression
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Case, Expression, F, QuerySet, Value, When
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -52,19 +56,18 @@ class Column:
     type: str = TEXT
     fields: tuple[str, ...] = ()  # model fields (or annotation names) the value needs
     annotations: Mapping[str, Callable[[], Expression]] | None = None  # name -> ORM expression
-    batch: Callable[[Sequence[int]], Mapping[int, Any]] | None = None  # one query per chunk
+    batch: Callable[[QuerySet[Client]], Mapping[int, Any]] | None = None  # one query per chunk
     value: Callable[[Row], Any] | None = None  # the cell from the row; default: the first field
     default: bool = False  # offered ticked when the user has no saved choice
     order: int = 1000  # position among the offered columns
     permission: str = ""  # the actor needs it to export this column
     phone: bool = False  # text holding a phone number (kept verbatim in spreadsheets; see neutralise)
 
-    def cell(self, row: Row) -> Any:
+    def getter(self) -> Callable[[Row], Any]:
+        """The function that makes this column's cell from a row."""
         if self.value is not None:
-            return self.value(row)
-        if self.batch is not None:
-            return row.get(self.key)
-        return row[self.fields[0]]
+            return self.value
+        return itemgetter(self.key if self.batch is not None else self.fields[0])
 
 
 _COLUMNS: dict[str, Column] = {}
@@ -112,11 +115,16 @@ def get_columns(keys: Sequence[str]) -> list[Column]:
 # --- the client's own columns ----------------------------------------------------------------
 
 
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def local(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored (UTC) time as the office sees it, naive: spreadsheets have no time zones."""
+    """A stored (UTC) time as the office sees it (TIME_ZONE), naive: spreadsheets have no time zones."""
     if value is None:
         return None
-    return timezone.localtime(value).replace(tzinfo=None, second=0, microsecond=0)
+    return value.astimezone(_zone(settings.TIME_ZONE)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _address(row: Row) -> str:
@@ -131,11 +139,13 @@ def _name(row: Row) -> str:
     return f"{row['first_name']} {row['last_name']}".strip()
 
 
-def _status(row: Row) -> str:
-    return str(Client.Status(row["status"]).label)
+def _status_label() -> Expression:
+    """The status in words, in the language of the export, by the database (translated once per chunk)."""
+    whens = [When(status=value, then=Value(str(label))) for value, label in Client.Status.choices]
+    return Case(*whens, default=F("status"))
 
 
-def _names_of(model: Any, field: str) -> Callable[[Sequence[int]], Mapping[int, str]]:
+def _names_of(model: Any, field: str) -> Callable[[QuerySet[Client]], Mapping[int, str]]:
     """Per chunk: client id -> the names of its groups (labels), sorted, joined by ", ".
 
     One query over the through table for the chunk's ids; the names come from one query over the
@@ -145,10 +155,10 @@ def _names_of(model: Any, field: str) -> Callable[[Sequence[int]], Mapping[int, 
     through = m2m.remote_field.through
     client_column, set_column = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
 
-    def batch(client_ids: Sequence[int]) -> Mapping[int, str]:
+    def batch(clients: QuerySet[Client]) -> Mapping[int, str]:
         names = dict(model.objects.values_list("id", "name"))
         found: dict[int, list[str]] = {}
-        pairs = through.objects.filter(**{f"{client_column}__in": client_ids}).values_list(
+        pairs = through.objects.filter(**{f"{client_column}__in": clients.order_by().values("id")}).values_list(
             f"{client_column}_id", f"{set_column}_id"
         )
         for client_id, set_id in pairs.iterator(chunk_size=10_000):
@@ -180,7 +190,14 @@ for _column in (
     Column("city", _("City"), fields=("city",), order=73),
     Column("country", _("Country"), fields=("country",), order=74),
     Column("website", _("Website"), fields=("website",), order=80),
-    Column("status", _("Status"), fields=("status",), value=_status, default=True, order=90),
+    Column(
+        "status",
+        _("Status"),
+        fields=("status_label",),
+        annotations={"status_label": _status_label},
+        default=True,
+        order=90,
+    ),
     Column("groups", _("Groups"), batch=_names_of(ClientGroup, "groups"), default=True, order=100),
     Column("labels", _("Labels"), batch=_names_of(Label, "labels"), default=True, order=110),
     Column(

@@ -37,14 +37,12 @@ def export_rows(clients: QuerySet[Client], columns: Sequence[Column]) -> Iterato
     records = list(query.order_by("id").values(*fields, *annotations))
     if not records:
         return
-    batches = [c for c in columns if c.batch is not None]
-    if batches:
-        ids = [r["id"] for r in records]
-        for column in batches:
-            assert column.batch is not None  # noqa: S101 -- narrowed above
-            found = column.batch(ids)
+    for column in columns:
+        if column.batch is not None:
+            found = column.batch(clients)
+            key = column.key
             for record in records:
-                record[column.key] = found.get(record["id"], "")
-    cells = [c.cell for c in columns]
+                record[key] = found.get(record["id"], "")
+    cells = [c.getter() for c in columns]
     for record in records:
         yield [cell(record) for cell in cells]

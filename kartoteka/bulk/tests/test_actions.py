@@ -256,7 +256,7 @@ def test_an_employee_may_not_run_bulk_actions(employee):
 def test_each_role_sees_only_the_actions_it_may_run(employee, manager, administrator):
     assert actions_for(list_name="clients", actor=employee) == []
     assert "delete" not in {a.name for a in actions_for(list_name="archive", actor=manager)}
-    assert {a.name for a in actions_for(list_name="archive", actor=administrator)} == {"restore", "delete"}
+    assert {a.name for a in actions_for(list_name="archive", actor=administrator)} == {"restore", "delete", "export"}
     assert {a.name for a in all_actions()} >= {
         "archive", "restore", "delete", "group_add", "group_remove", "label_add", "label_remove", "set_status",
     }  # fmt: skip

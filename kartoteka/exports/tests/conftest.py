@@ -1,7 +1,7 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory
 
@@ -21,7 +21,7 @@ def tricky_clients(db):
     vip = ClientGroupFactory(name="VIP")
     north = ClientGroupFactory(name="Północ")
     label = LabelFactory(name="Ważny")
-    created = timezone.make_aware(dt.datetime(2026, 3, 14, 15, 9))
+    created = dt.datetime(2026, 3, 14, 15, 9, tzinfo=ZoneInfo("Europe/Warsaw"))
     polish = ClientFactory(
         first_name="Łucja",
         last_name=POLISH,

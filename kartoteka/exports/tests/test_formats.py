@@ -59,7 +59,7 @@ def test_xlsx_has_typed_cells_and_neutralised_text(manager, tricky_clients):
     assert isinstance(rows[1][0], int)
     assert by_id[polish.pk][1] == f"Łucja {POLISH}"
     assert by_id[polish.pk][3] == "+48600123456"  # a text cell, kept readable
-    assert by_id[polish.pk][7] == dt.datetime(2026, 3, 14, 15, 9)  # a real date
+    assert by_id[polish.pk][7] == dt.datetime(2026, 3, 14, 15, 9)  # noqa: DTZ001 -- a real (naive, local) date
     assert by_id[company.pk][2] == "'" + FORMULA
     assert by_id[minus.pk][1] == "'-2+3 @SUM(1)"
     assert by_id[minus.pk][3] == "+441234567890"
@@ -67,7 +67,8 @@ def test_xlsx_has_typed_cells_and_neutralised_text(manager, tricky_clients):
     with zipfile.ZipFile(file_of(job)) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
     cell = openpyxl.load_workbook(io.BytesIO(file_of(job).read_bytes())).worksheets[0]["H2"]
-    assert cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm"
+    assert cell.is_date
+    assert cell.number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_xlsx_continues_on_a_next_sheet_past_the_row_limit(manager, tricky_clients, monkeypatch):
@@ -77,9 +78,10 @@ def test_xlsx_continues_on_a_next_sheet_past_the_row_limit(manager, tricky_clien
     job = export(manager, tricky_clients, format="xlsx", columns=["id", "name"])
     book = openpyxl.load_workbook(io.BytesIO(file_of(job).read_bytes()), read_only=True)
     assert len(book.worksheets) == 2
-    first, second = ([r for r in s.iter_rows(values_only=True)] for s in book.worksheets)
+    first, second = (list(s.iter_rows(values_only=True)) for s in book.worksheets)
     assert first[0] == second[0] == ("ID", "Name")
-    assert len(first) == 3 and len(second) == 2
+    assert len(first) == 3
+    assert len(second) == 2
     assert sorted(r[0] for r in first[1:] + second[1:]) == sorted(c.pk for c in tricky_clients)
 
 
@@ -110,7 +112,8 @@ def test_ods_is_a_valid_document_with_typed_cells(manager, tricky_clients):
     path = file_of(job)
     with zipfile.ZipFile(path) as archive:
         first = archive.infolist()[0]
-        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert first.filename == "mimetype"
+        assert first.compress_type == zipfile.ZIP_STORED
         assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
     [rows] = _ods_rows(path)
     assert [v for _, v in rows[0]] == ["ID", "Name", "Company", "Phone", "Address", "Groups", "Labels", "Created"]
@@ -132,19 +135,22 @@ def test_ods_continues_on_a_next_sheet_past_the_row_limit(manager, tricky_client
 
 
 def test_vcard_3_parses_with_escaping_org_and_polish_letters(manager, tricky_clients):
-    polish, company, _ = tricky_clients
+    _polish, _company, _ = tricky_clients
     job = export(manager, tricky_clients, format="vcf")
     text = file_of(job).read_bytes().decode("utf-8")
-    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    assert "\r\n" in text
+    assert "\n" not in text.replace("\r\n", "")
     cards = list(vobject.readComponents(text))
     assert len(cards) == 3
     by_email = {c.email.value: c for c in cards}
     lucja = by_email["lucja@example.pl"]
     assert lucja.version.value == "3.0"
     assert lucja.fn.value == f"Łucja {POLISH}"
-    assert lucja.n.value.family == POLISH and lucja.n.value.given == "Łucja"
+    assert lucja.n.value.family == POLISH
+    assert lucja.n.value.given == "Łucja"
     assert lucja.adr.value.street == "ul. Źródlana 7; lok. 3, piętro 2"
-    assert lucja.adr.value.city == "Łódź" and lucja.adr.value.code == "00-950"
+    assert lucja.adr.value.city == "Łódź"
+    assert lucja.adr.value.code == "00-950"
     assert lucja.tel.value == "+48600123456"
     assert not hasattr(lucja, "org")
     firm = by_email["biuro@example.pl"]
@@ -191,7 +197,9 @@ def test_html_is_a_standalone_escaped_table(manager, tricky_clients):
     polish.save(update_fields=["first_name"])
     job = export(manager, tricky_clients, format="html", columns=["id", "name", "company", "created"])
     page = file_of(job).read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "@media print" in page
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<style>" in page
+    assert "@media print" in page
     parser = _Table()
     parser.feed(page)
     assert "script" not in parser.tags  # the name is text, not a tag
@@ -209,9 +217,7 @@ def test_writer_output_follows_the_chosen_column_order(manager, tricky_clients):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "csv", "csv_excel_pl", "vcf", "vcf4", "html"])
-def test_every_format_reads_groups_and_labels_without_a_query_per_client(
-    manager, fmt, django_assert_max_num_queries
-):
+def test_every_format_reads_groups_and_labels_without_a_query_per_client(manager, fmt, django_assert_max_num_queries):
     from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory
 
     groups = ClientGroupFactory.create_batch(2)

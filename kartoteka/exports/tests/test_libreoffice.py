@@ -16,7 +16,7 @@ from kartoteka.exports.tests.conftest import FORMULA, POLISH
 from kartoteka.exports.tests.helpers import export, file_of
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-UTF8_CSV = 'csv:Text - txt - csv (StarCalc):44,34,76,1'  # comma, double quote, UTF-8, from line 1
+UTF8_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1"  # comma, double quote, UTF-8, from line 1
 
 
 @pytest.fixture

@@ -130,6 +130,25 @@ def _export_job(fmt: str) -> dict[str, Any]:
     }
 
 
+def _writer_only(fmt: str) -> dict[str, Any]:
+    """The writer alone over the same clients (no job, items or audit entry): what the framework adds."""
+    from django.utils import translation
+
+    from kartoteka.clients.models import Client
+    from kartoteka.exports.services import export_write
+
+    translation.activate("pl")
+    actor = _actor()
+    with tempfile.TemporaryDirectory() as tmp, open(f"{tmp}/out", "wb") as handle:
+        started = time.perf_counter()
+        rows = export_write(
+            actor=actor, clients=Client.objects.filter(archived_at__isnull=True), format=fmt, columns=COLUMNS,
+            handle=handle,
+        )  # fmt: skip
+        seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 2), "rows": rows}
+
+
 def _rows_list() -> list[list[Any]]:
     from kartoteka.clients.models import Client
     from kartoteka.exports.columns import get_columns
@@ -193,6 +212,8 @@ def _one(scenario: str, path: str) -> dict[str, Any]:
             result = _xlsx_baseline()
         elif scenario == "ods_odfpy":
             result = _ods_odfpy()
+        elif scenario.endswith("_writer_only"):
+            result = _writer_only(scenario.removesuffix("_writer_only"))
         else:
             result = _export_job(scenario)
     return {**result, "peak_mb": _peak_mb()}
@@ -232,7 +253,8 @@ def run(clients: int) -> dict[str, Any]:
         shell = _sqlite_shell(copy)
         print(f"  sqlite3 shell .mode csv: {shell}", flush=True)
         results: dict[str, Any] = {"sqlite3_shell_csv": shell}
-        for scenario in ("csv", "xlsx_baseline", "xlsx", "ods", "vcf", "html", "ods_odfpy"):
+        scenarios = ("csv", "csv_writer_only", "xlsx_baseline", "xlsx", "ods", "vcf", "html", "ods_odfpy")
+        for scenario in scenarios:
             results[scenario] = _spawn(scenario, copy)
     finally:
         for suffix in ("", "-wal", "-shm"):

@@ -31,6 +31,7 @@ from django.db.models import Case, Expression, F, QuerySet, Value, When
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kartoteka.clients.models import Client, ClientGroup, Label
 
@@ -170,7 +171,7 @@ def _names_of(model: Any, field: str) -> Callable[[QuerySet[Client]], Mapping[in
 
 for _column in (
     Column("id", _("ID"), NUMBER, fields=("id",), default=True, order=10),
-    Column("name", _("Name"), fields=("first_name", "last_name"), value=_name, default=True, order=20),
+    Column("name", pgettext_lazy("export column", "Name"), fields=("first_name", "last_name"), value=_name, default=True, order=20),
     Column("first_name", _("First name"), fields=("first_name",), order=21),
     Column("last_name", _("Last name"), fields=("last_name",), order=22),
     Column("company", _("Company"), fields=("company_name",), default=True, order=30),

@@ -171,7 +171,14 @@ def _names_of(model: Any, field: str) -> Callable[[QuerySet[Client]], Mapping[in
 
 for _column in (
     Column("id", _("ID"), NUMBER, fields=("id",), default=True, order=10),
-    Column("name", pgettext_lazy("export column", "Name"), fields=("first_name", "last_name"), value=_name, default=True, order=20),
+    Column(
+        "name",
+        pgettext_lazy("export column", "Name"),
+        fields=("first_name", "last_name"),
+        value=_name,
+        default=True,
+        order=20,
+    ),
     Column("first_name", _("First name"), fields=("first_name",), order=21),
     Column("last_name", _("Last name"), fields=("last_name",), order=22),
     Column("company", _("Company"), fields=("company_name",), default=True, order=30),

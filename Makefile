@@ -51,6 +51,7 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.bulk --clients $(CLIENTS)
 	$(PY) -m bench.tasks --clients $(CLIENTS)
 	$(PY) -m bench.mail
+	$(PY) -m bench.exports --clients $(CLIENTS)
 
 ## messages: refresh and compile the Polish/English translations
 messages: $(VENV)/.dev

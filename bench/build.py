@@ -43,6 +43,20 @@ def _manage(path: Path, *args: str) -> str:
     return done.stdout
 
 
+def copy_database(source: Path, name: str) -> Path:
+    """A copy of a benchmark database (for scenarios that write), under var/bench/<name>.sqlite3."""
+    target = BENCH_DIR / f"{name}.sqlite3"
+    remove_database(target)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def ensure_database(clients: int) -> dict[str, Any]:
     """Migrate the database; (re)build it when it lacks exactly `clients` clients.
 

@@ -13,24 +13,14 @@ import argparse
 import json
 import os
 import resource
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.build import BENCH_DIR, ROOT, database_path, database_url, ensure_database
+from bench.build import BENCH_DIR, ROOT, copy_database, database_path, database_url, ensure_database, remove_database
 
 TARGET_SECONDS = 10.0
 TARGET_MB = 300.0
-
-
-def _copy(source: Path) -> Path:
-    target = BENCH_DIR / "bulk-copy.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
 
 
 def _memory_mb() -> dict[str, float]:
@@ -54,13 +44,12 @@ def _setup(path: Path) -> None:
 
 def run(clients: int) -> dict[str, Any]:
     build = ensure_database(clients)
-    copy = _copy(database_path(clients))
+    copy = copy_database(database_path(clients), "bulk-copy")
     try:
         _setup(copy)
         return {"clients": clients, "database": build, **_scenarios(clients)}
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        remove_database(copy)
 
 
 def _scenarios(clients: int) -> dict[str, Any]:

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.build import BENCH_DIR, ROOT, database_path, database_url, ensure_database
+from bench.build import BENCH_DIR, ROOT, copy_database, database_path, database_url, ensure_database, remove_database
 
 COLUMNS = ["id", "name", "company", "email", "phone", "nip", "address", "status", "groups", "labels", "created"]
 ODFPY_ROWS = 20_000
@@ -61,15 +60,6 @@ FROM clients_client c WHERE c.archived_at IS NULL ORDER BY c.id;
 
 def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def _copy(source: Path) -> Path:
-    target = BENCH_DIR / "exports-copy.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
 
 
 # --- one scenario, in its own process ------------------------------------------------------
@@ -248,7 +238,7 @@ def _spawn(scenario: str, path: Path) -> dict[str, Any]:
 
 def run(clients: int) -> dict[str, Any]:
     build = ensure_database(clients)
-    copy = _copy(database_path(clients))
+    copy = copy_database(database_path(clients), "exports-copy")
     try:
         shell = _sqlite_shell(copy)
         print(f"  sqlite3 shell .mode csv: {shell}", flush=True)
@@ -257,8 +247,7 @@ def run(clients: int) -> dict[str, Any]:
         for scenario in scenarios:
             results[scenario] = _spawn(scenario, copy)
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        remove_database(copy)
     checks = {
         "csv_ratio": round(results["csv"]["seconds"] / results["sqlite3_shell_csv"]["seconds"], 2),
         "xlsx_ratio": round(results["xlsx"]["seconds"] / results["xlsx_baseline"]["seconds"], 2),

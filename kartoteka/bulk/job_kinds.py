@@ -32,7 +32,9 @@ def _report(job: Job, viewer: Actor) -> dict[str, Any]:
         names = {c.pk: c.display_name for c in found.only("id", "first_name", "last_name", "company_name")}
     except PermissionDenied:
         names = {}
+    action = find_action(job.parameters.get("action") or job.action.removeprefix("bulk."))
     return {
+        "changed_label": action.changed_label if action else _("Changed"),
         "report": report_lines(job.result),
         "skipped_clients": [(pk, names.get(pk, ""), skip_label(code)) for pk, code in skipped[:SKIPPED_SHOWN]],
         "skipped_more": len(skipped) > SKIPPED_SHOWN,

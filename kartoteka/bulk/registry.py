@@ -134,6 +134,7 @@ class BulkAction:
     warning: StrPromise | None = None
     icon: str = "bi-lightning"
     output: BulkOutput | None = None  # the action writes a file (an export) instead of changing clients
+    changed_label: StrPromise = _("Changed")  # what the report calls the clients acted on ("Exported")
 
     def form(self, actor: Actor, data: Mapping[str, Any] | None = None) -> forms.Form:
         fields = {

@@ -68,5 +68,6 @@ register(
         summary=ngettext_lazy("%(count)s client will be exported.", "%(count)s clients will be exported.", "count"),
         done=ngettext_lazy("%(count)s client exported.", "%(count)s clients exported.", "count"),
         icon="bi-download",
+        changed_label=_("Exported"),
     )
 )

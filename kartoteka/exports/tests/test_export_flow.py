@@ -18,6 +18,7 @@ from kartoteka.exports.selectors import export_file, export_get
 from kartoteka.exports.services import export_preference_get
 from kartoteka.exports.tests.helpers import export, file_of
 from kartoteka.jobs.models import Job
+from kartoteka.jobs.runner import job_execute
 from kartoteka.jobs.services import job_files_expire
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
@@ -101,8 +102,19 @@ def test_a_large_export_runs_as_a_job_with_a_download_link(manager, settings, dj
     assert event.details["count"] == 8  # the History shows who exported whom
 
 
+def test_the_job_page_of_a_large_export_offers_the_file(manager_client, manager, settings):
+    settings.KARTOTEKA_BULK_SYNC_LIMIT = 2
+    ClientFactory.create_batch(3)
+    job = export(manager, filter_params={}, format="html")
+    job_execute(job_id=job.pk)  # as the worker does
+    page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Exported" in page
+    assert reverse("jobs:file", args=[job.pk]) in page
+    download = manager_client.get(reverse("jobs:file", args=[job.pk]))
+    assert download["Content-Type"] == "text/html; charset=utf-8"
+
+
 def test_a_queued_export_that_loses_its_worker_is_written_again_whole(manager, settings):
-    from kartoteka.jobs.runner import job_execute
     from kartoteka.jobs.services import job_start
 
     settings.KARTOTEKA_BULK_SYNC_LIMIT = 2

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 else:
     StrPromise = Promise
 
+CHANGED = _("Changed")
+
 CLIENTS = "clients"  # the client list
 ARCHIVE = "archive"  # the archive view
 LISTS = (CLIENTS, ARCHIVE)
@@ -134,7 +136,7 @@ class BulkAction:
     warning: StrPromise | None = None
     icon: str = "bi-lightning"
     output: BulkOutput | None = None  # the action writes a file (an export) instead of changing clients
-    changed_label: StrPromise = _("Changed")  # what the report calls the clients acted on ("Exported")
+    changed_label: StrPromise = CHANGED  # what the report calls the clients acted on ("Exported")
 
     def form(self, actor: Actor, data: Mapping[str, Any] | None = None) -> forms.Form:
         fields = {

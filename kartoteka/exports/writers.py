@@ -45,8 +45,10 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def text_cell(value: str, column: Column) -> str:
+def text_cell(value: Any, column: Column) -> str:
     """The typed formats' rule: neutralised, except a well-formed phone number in a phone column."""
+    if not isinstance(value, str):
+        value = str(value)
     if column.phone and PHONE.fullmatch(value):
         return value
     return neutralise(value)
@@ -112,7 +114,8 @@ class CsvWriter(Writer):
                 elif kind == DATE:
                     cells.append(date_text(value))
                 else:
-                    cells.append("'" + value if value.startswith(FORMULA_START) else value)
+                    text = value if isinstance(value, str) else str(value)
+                    cells.append("'" + text if text.startswith(FORMULA_START) else text)
             out.append(cells)
         self.csv.writerows(out)
         self.rows += len(out)

@@ -47,11 +47,10 @@ def neutralise(value: str) -> str:
 
 def text_cell(value: Any, column: Column) -> str:
     """The typed formats' rule: neutralised, except a well-formed phone number in a phone column."""
-    if not isinstance(value, str):
-        value = str(value)
-    if column.phone and PHONE.fullmatch(value):
-        return value
-    return neutralise(value)
+    text = value if isinstance(value, str) else str(value)
+    if column.phone and PHONE.fullmatch(text):
+        return text
+    return neutralise(text)
 
 
 def date_text(value: dt.date) -> str:

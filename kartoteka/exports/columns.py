@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Expression, F, QuerySet, Value, When
+from django.db.models import Case, Expression, F, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -121,11 +122,34 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def local(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored (UTC) time as the office sees it (TIME_ZONE), naive: spreadsheets have no time zones."""
+def local(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A stored (UTC) time as the office sees it (TIME_ZONE), naive: spreadsheets have no time zones.
+
+    Takes the datetime, or its text as the database writes it (see `stored_time`).
+    """
     if value is None:
         return None
+    if isinstance(value, str):
+        if value[-3:-2] in ("+", "-"):  # PostgreSQL's "+00": fromisoformat wants "+00:00"
+            value += ":00"
+        value = dt.datetime.fromisoformat(value)
+        if value.tzinfo is None:  # SQLite keeps UTC without an offset
+            value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(_zone(settings.TIME_ZONE)).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def stored_time(field: str) -> dict[str, Any]:
+    """A date-and-time column's source: the field read as text and parsed by `local`.
+
+    Django's per-value converter (a regular expression per row on SQLite) was a third of the
+    time of a 100,000-row CSV; `datetime.fromisoformat` is a C function.
+    """
+    name = f"{field}_text"
+    return {
+        "fields": (name,),
+        "annotations": {name: lambda: Cast(field, TextField())},
+        "value": lambda row: local(row[name]),
+    }
 
 
 def _address(row: Row) -> str:
@@ -212,11 +236,10 @@ for _column in (
         "created",
         _("Created"),
         DATE,
-        fields=("created_at",),
-        value=lambda r: local(r["created_at"]),
         default=True,
         order=120,
+        **stored_time("created_at"),
     ),
-    Column("updated", _("Updated"), DATE, fields=("updated_at",), value=lambda r: local(r["updated_at"]), order=130),
+    Column("updated", _("Updated"), DATE, order=130, **stored_time("updated_at")),
 ):
     register_column(_column)

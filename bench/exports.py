@@ -1,7 +1,8 @@
 """`python -m bench.exports [--clients N]`: time exports, each beside its limit, in one run.
 
 On a copy of the benchmark database (an export writes its job, items and audit entry), each
-scenario runs in its own process so its peak memory is its own:
+scenario runs in its own process so its peak memory is its own; the exports with a yardstick run
+`--repeat` times (3) interleaved with it and the fastest run of each counts:
 
 - csv: every client on the list (`status=all`) to CSV through the bulk action, as the user gets
   it (selection frozen into a job, the worker's chunks, the file), against the `sqlite3` shell

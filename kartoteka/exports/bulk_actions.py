@@ -52,8 +52,10 @@ register(
                 multiple=True,
                 required=False,
                 initial=lambda actor: services.export_preference_get(actor=actor)[1],
-                description="Column keys in the order wanted; leave out for the columns of your last export "
-                "(or the defaults). vCard files have their own fixed fields.",
+                description=_(
+                    "Column keys in the order wanted; leave out for the columns of your last export "
+                    "(or the defaults). vCard files have their own fixed fields."
+                ),
             ),
         ),
         apply=_apply,

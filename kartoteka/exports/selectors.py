@@ -12,15 +12,16 @@ from django.utils.translation import gettext as _
 
 from kartoteka.core.actors import Actor, user_of
 from kartoteka.core.errors import NotFound
+from kartoteka.core.numbers import is_id
 from kartoteka.jobs.models import Job
-from kartoteka.jobs.selectors import MAX_ID, job_file_get
+from kartoteka.jobs.selectors import job_file_get
 
 ACTION = "bulk.export"
 
 
 def export_get(*, actor: Actor, export_id: int) -> Job:
     user = user_of(actor)
-    if user is None or not 1 <= export_id <= MAX_ID:
+    if user is None or not is_id(export_id):
         raise NotFound(_("Export not found."))
     job = Job.objects.filter(pk=export_id, action=ACTION, started_by=user).first()
     if job is None:

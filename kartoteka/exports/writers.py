@@ -177,24 +177,31 @@ class XlsxWriter(Writer):
         self.row = 1
 
     def write(self, rows: Iterable[Sequence[Any]]) -> int:
-        columns = self.columns
+        # XlsxWriter's public write_*() wrap every call in a decorator that accepts "A1" cell
+        # names; its own write_row() calls the undecorated _write_*() we call here (XlsxWriter is
+        # pinned; tests read every file back), which saves a third of the time per cell.
+        columns = list(enumerate(self.columns))
+        date_formats = (self.date_format, self.datetime_format)
         count = 0
+        row = self.row
+        sheet = self.sheet
         for values in rows:
-            if self.row >= self.sheet_rows:
+            if row >= self.sheet_rows:
                 self._new_sheet()
-            sheet, row = self.sheet, self.row
-            for index, (column, value) in enumerate(zip(columns, values, strict=True)):
+                row, sheet = self.row, self.sheet
+            for (index, column), value in zip(columns, values, strict=True):
                 if value is None or value == "":
                     continue
-                if column.type == NUMBER:
-                    sheet.write_number(row, index, value)
-                elif column.type == DATE:
-                    is_datetime = isinstance(value, dt.datetime)
-                    sheet.write_datetime(row, index, value, self.datetime_format if is_datetime else self.date_format)
+                kind = column.type
+                if kind == NUMBER:
+                    sheet._write_number(row, index, value, None)
+                elif kind == DATE:
+                    sheet._write_datetime(row, index, value, date_formats[isinstance(value, dt.datetime)])
                 else:
-                    sheet.write_string(row, index, text_cell(value, column))
-            self.row += 1
+                    sheet._write_string(row, index, text_cell(value, column), None)
+            row += 1
             count += 1
+        self.row = row
         self.rows += count
         return count
 

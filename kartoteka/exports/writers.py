@@ -343,6 +343,9 @@ class OdsWriter(Writer):
             buffer.append("".join(cells))
             self.row += 1
             count += 1
+            if not count % 1000:  # a thousand rows of XML at a time, not the whole chunk
+                self._flush()
+                buffer = self.buffer
         self._flush()
         self.rows += count
         return count

@@ -95,7 +95,8 @@ def _actor() -> Any:
 def _export_job(fmt: str, limit: int | None = None) -> dict[str, Any]:
     """The bulk action as the user runs it: bulk_run freezes the selection, the worker writes the file.
 
-    Every client on the list, or (`limit`) the first `limit` of them by id, selected by ids.
+    Every client on the list, or (`limit`) about the oldest `limit` of them, selected as a user
+    would: by a filter (`created_to`, the day of the limit-th oldest client).
     """
     from django.utils import translation
 
@@ -108,13 +109,17 @@ def _export_job(fmt: str, limit: int | None = None) -> dict[str, Any]:
     translation.activate("pl")
     actor = _actor()
     started = time.perf_counter()
-    if limit is None:
-        selection = selection_from(list_name="clients", filter_params={"status": "all"})
-    else:
+    filter_params = {"status": "all"}
+    if limit is not None:
+        from django.utils import timezone
+
         from kartoteka.clients.models import Client
 
-        live = Client.objects.filter(archived_at__isnull=True).order_by("id")
-        selection = selection_from(list_name="clients", ids=list(live.values_list("id", flat=True)[:limit]))
+        live = Client.objects.filter(archived_at__isnull=True).order_by("created_at", "id")
+        last = live.values_list("created_at", flat=True)[limit - 1 : limit].first()
+        if last is not None:  # more clients than the limit
+            filter_params["created_to"] = timezone.localtime(last).date().isoformat()
+    selection = selection_from(list_name="clients", filter_params=filter_params)
     outcome = bulk_run(
         actor=actor,
         action_name="export",

@@ -14,11 +14,10 @@ import argparse
 import json
 import os
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.build import BENCH_DIR, ROOT, database_path, ensure_database
-from bench.bulk import _copy, _memory_mb, _setup
+from bench.build import BENCH_DIR, ROOT, copy_database, database_path, ensure_database, remove_database
+from bench.bulk import _memory_mb, _setup
 
 TARGET_SECONDS = 5.0
 DEFAULT_SELECT = 100_000
@@ -26,13 +25,12 @@ DEFAULT_SELECT = 100_000
 
 def run(clients: int, select: int) -> dict[str, Any]:
     build = ensure_database(clients)
-    copy = _copy(database_path(clients))
+    copy = copy_database(database_path(clients), "tasks-copy")
     try:
         _setup(copy)
         return {"clients": clients, "database": build, **_scenario(min(select, clients))}
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        remove_database(copy)
 
 
 def _scenario(wanted: int) -> dict[str, Any]:

@@ -27,11 +27,13 @@ def test_a_manager_exports_the_selected_clients_with_chosen_columns_in_chosen_or
     page.click("#bulk-menu")
     page.click("[data-bulk-action='export']")
     expect(page.locator("#bulk-summary")).to_contain_text("2")
+    page.wait_for_load_state("load")  # the arrows' script (deferred) is in place
 
     page.select_option("#id_format", "csv")
     email_row = page.locator("[data-ordered-choices] li", has=page.locator("input[value='email']"))
     for _ in range(3):  # above company, name and id
         email_row.locator("[data-move='up']").click()
+    expect(page.locator("[data-ordered-choices] li").first.locator("input")).to_have_value("email")
     boxes = page.locator("[data-ordered-choices] input[name='columns']")
     for value in boxes.evaluate_all("boxes => boxes.filter(b => b.checked).map(b => b.value)"):
         if value not in ("id", "email"):

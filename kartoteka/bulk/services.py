@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kartoteka.audit.models import AuditEvent
@@ -115,6 +115,9 @@ def bulk_run(
             report = _run_frozen(job, actor, action, cleaned, jobs.job_item_chunks(job_id=job.pk, size=_chunk()))
             jobs.job_done_at_once(job=job, result=report.as_dict())
     if small:
+        if action.output is not None:  # the file the run wrote is the job's: the caller serves it
+            job.refresh_from_db()
+            return Outcome(report=report.as_dict(), job=job)
         return Outcome(report=report.as_dict())
     # A job freezes its selection and checks the typed count against it in its own transaction.
     return Outcome(job=_job_create(actor, action, list_name, selection, cleaned, clients, confirm_count))
@@ -156,8 +159,17 @@ def _job_freeze(
     params: dict[str, Any],
     clients: QuerySet[Client],
 ) -> Job:
-    """A job whose items are `clients`' ids; its report starts with the picked ids not on the list."""
-    parameters = {"action": action.name, "list": list_name, "selection": _selection_json(selection), "params": params}
+    """A job whose items are `clients`' ids; its report starts with the picked ids not on the list.
+
+    The job remembers the language the user confirmed in: its report and its file speak it.
+    """
+    parameters = {
+        "action": action.name,
+        "list": list_name,
+        "selection": _selection_json(selection),
+        "params": params,
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
+    }
     job = jobs.job_create(actor=actor, kind="bulk", action=f"bulk.{action.name}", parameters=parameters)
     frozen = jobs.job_freeze_items(job=job, objects=clients)
     report = Report()
@@ -191,14 +203,23 @@ def bulk_job_execute(run: JobRun) -> None:
     if actor is None:
         raise ApplicationError(_("The user who started this job no longer exists."))
     spec = job.parameters
-    action = get_action(spec["action"])
-    _check(actor, action, spec["list"])  # permissions may have changed while the job waited
-    params = action.clean_params(actor, spec["params"])
+    with translation.override(spec.get("language") or settings.LANGUAGE_CODE):
+        action = get_action(spec["action"])
+        _check(actor, action, spec["list"])  # permissions may have changed while the job waited
+        params = action.clean_params(actor, spec["params"])
+        state: dict[str, Any] = {}
+        if action.output is not None:
+            # A file cannot be resumed half-written: an attempt after a lost worker writes it again
+            # from the start, its items back to pending and its report to what the job began with.
+            state["initial"] = job.state.get("initial", job.result)
+            if run.attempt > 1:
+                JobItem.objects.filter(job_id=job.pk).exclude(outcome=JobItem.PENDING).update(outcome=JobItem.PENDING)
+                job.result, job.state = state["initial"], {}
 
-    def progress(report: Report, event_id: int | None) -> None:
-        run.progress(done=report.selected, result=report.as_dict(), state={"event_id": event_id})
+        def progress(report: Report, event_id: int | None) -> None:
+            run.progress(done=report.selected, result=report.as_dict(), state={**state, "event_id": event_id})
 
-    _run_frozen(job, actor, action, params, run.item_chunks(_chunk()), progress)
+        _run_frozen(job, actor, action, params, run.item_chunks(_chunk()), progress)
 
 
 def _run_frozen(
@@ -210,8 +231,33 @@ def _run_frozen(
     progress: Callable[[Report, int | None], None] | None = None,
 ) -> Report:
     """Walk a bulk job's frozen items, chunk by chunk: by the worker (each chunk its own
-    transaction, with progress) or at once for a small selection (inside bulk_run's transaction)."""
+    transaction, with progress) or at once for a small selection (inside bulk_run's transaction).
+
+    An action with an `output` writes the job's file as it goes: the file is opened before the
+    first chunk, each chunk's `apply` writes into the sink (`ctx.output`), and it is kept as the
+    job's file (KARTOTEKA_JOB_FILES_DIR, owner-only, expiring) once the last chunk is done.
+    """
     ctx = BulkContext(actor=actor, params=params, now=timezone.now())
+    output = action.output
+    if output is None:
+        return _walk(job, action, ctx, chunks, progress)
+    keep = output.keep_hours() if output.keep_hours is not None else None
+    name, content_type = output.file_name(params, ctx.now), output.content_type(params)
+    with jobs.job_file_write(job_id=job.pk, name=name, content_type=content_type, keep_hours=keep) as handle:
+        sink = output.open(handle, ctx)
+        report = _walk(job, action, replace(ctx, output=sink), chunks, progress)
+        sink.close()
+    return report
+
+
+def _walk(
+    job: Job,
+    action: BulkAction,
+    ctx: BulkContext,
+    chunks: Generator[QuerySet[JobItem]],
+    progress: Callable[[Report, int | None], None] | None,
+) -> Report:
+    actor, params = ctx.actor, ctx.params
     report = Report.from_dict(job.result)
     details: dict[str, Any] = {"action": action.name, "params": params, "job_id": job.pk}
     if "filter" in job.parameters["selection"]:

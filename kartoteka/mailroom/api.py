@@ -17,7 +17,6 @@ path's download alone would make it expect 405 for the upload).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -27,6 +26,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from kartoteka.accounts.models import User
+from kartoteka.api.conditional import answer, conditional_write
 from kartoteka.api.schemas import BODY_ERRORS, ERRORS, ErrorOut, PathId
 from kartoteka.clients.selectors import client_get
 from kartoteka.core.errors import NotFound
@@ -55,43 +55,10 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-def _etag(item: MailItem) -> str:
-    return f'"{item.pk}-{item.version}"'
-
-
-def _expected_version(request: HttpRequest, item: MailItem) -> tuple[int, bool]:
-    """The version the caller saw: If-Match's when sent (0, never current, when no tag can match),
-    else the one just read, so that the write is still refused if another slips in before it.
-    The second value: whether If-Match was sent."""
-    if_match = request.headers.get("If-Match")
-    if if_match is None or if_match.strip() == "*":
-        return item.version, False
-    versions = []
-    for tag in if_match.split(","):
-        match = re.fullmatch(rf'"{item.pk}-(\d{{1,18}})"', tag.strip())  # a weak W/ tag never matches
-        if match:
-            versions.append(int(match.group(1)))
-    return (item.version if item.version in versions else 0), True
-
-
 def _write(request: HttpRequest, response: HttpResponse, item: MailItem, change: Callable[[int], Any]) -> Status[Any]:
-    """Run `change(expected_version)`; a stale version is 412 (If-Match) or 409 (a race), with the current ETag."""
-    expected, conditional = _expected_version(request, item)
-    try:
-        result = change(expected)
-    except services.StaleMailItem as exc:
-        current = MailItem.objects.only("id", "version").filter(pk=item.pk).first()
-        if current is not None:
-            response["ETag"] = _etag(current)
-        return Status(412 if conditional else 409, {"detail": exc.message})
-    if isinstance(result, MailItem):
-        response["ETag"] = _etag(result)
-    return Status(200, result) if result is not None else Status(204, None)
-
-
-def _answer(response: HttpResponse, item: MailItem) -> MailItem:
-    response["ETag"] = _etag(item)
-    return item
+    """Run `change(expected_version)` conditional on If-Match (api.conditional, read from the request)."""
+    if_match = request.headers.get("If-Match")
+    return conditional_write(response, item, if_match, change, stale=services.StaleMailItem)
 
 
 @router.get("/mail", response={200: MailPage, **ERRORS}, url_name="mail_list")
@@ -116,12 +83,12 @@ def mail_create(request: HttpRequest, payload: MailCreateIn, response: HttpRespo
     client = client_get(actor=actor, client_id=payload.client)
     data = payload.model_dump(exclude_unset=True, exclude={"client"})
     item = services.mail_item_create(actor=actor, client=client, data=data)
-    return Status(201, _answer(response, item))
+    return Status(201, answer(response, item))
 
 
 @router.get("/mail/{mail_id}", response={200: MailOut, **ERRORS}, url_name="mail")
 def mail_get(request: HttpRequest, mail_id: PathId, response: HttpResponse) -> MailItem:
-    return _answer(response, selectors.mail_get(actor=_actor(request), mail_id=mail_id))
+    return cast(MailItem, answer(response, selectors.mail_get(actor=_actor(request), mail_id=mail_id)))
 
 
 @router.patch("/mail/{mail_id}", response={200: MailOut, 412: ErrorOut, **BODY_ERRORS}, url_name="mail_patch")

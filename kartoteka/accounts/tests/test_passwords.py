@@ -1,17 +1,15 @@
 """Staff change their password, or reset a forgotten one by e-mail: a real SMTP server receives it."""
 
-import email
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
 
 from kartoteka.accounts.models import User
 from kartoteka.audit.models import AuditEvent
+from kartoteka.core.tests.smtp import body_text, smtp_inbox
 
 NEW_PASSWORD = "Nowe-haslo-2026!"
 
@@ -21,38 +19,10 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
-
-
 @pytest.fixture
 def inbox(settings):
     """An SMTP server on loopback, Django's SMTP backend pointed at it, and the mail task run at once."""
-    settings.TASKS = IMMEDIATE
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
-    yield box
-    controller.stop()
+    yield from smtp_inbox(settings)
 
 
 @pytest.fixture
@@ -60,15 +30,6 @@ def staff(employee):
     employee.email = "employee1@example.pl"
     employee.save(update_fields=["email"])
     return employee
-
-
-def _body(message) -> str:
-    part = (
-        message.get_payload(decode=True)
-        if not message.is_multipart()
-        else message.get_payload(0).get_payload(decode=True)
-    )
-    return str(part.decode())
 
 
 def _without_csrf(page: str) -> str:
@@ -89,7 +50,7 @@ def test_forgotten_password_is_reset_through_the_link_in_a_real_email(client, st
     message = inbox.messages[0]
     assert message["To"] == "employee1@example.pl"
     assert "new password" in message["Subject"]
-    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", _body(message))
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", body_text(message))
     assert link is not None
 
     form_page = client.get(link.group(1), follow=True)

@@ -2,50 +2,23 @@
 server on loopback receives — sent by the worker's task after commit, never inside the request."""
 
 import email
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import TestCase
 from django.urls import reverse
 
+from kartoteka.core.tests.smtp import body_text, smtp_inbox
 from kartoteka.notifications.models import Notification
 from kartoteka.planner.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def inbox(settings):
-    """An SMTP server on loopback, Django's SMTP backend pointed at it, and the worker's tasks run at once."""
-    settings.TASKS = IMMEDIATE
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
+    """An SMTP server on loopback; the worker's tasks run at once, when the transaction commits."""
     settings.KARTOTEKA_SITE_URL = "https://kartoteka.example.pl"
-    yield box
-    controller.stop()
+    yield from smtp_inbox(settings)
 
 
 @pytest.fixture
@@ -53,11 +26,6 @@ def creator(manager):
     manager.email = "kierownik@example.pl"
     manager.save(update_fields=["email"])
     return manager
-
-
-def _body(message) -> str:
-    part = message if not message.is_multipart() else message.get_payload(0)
-    return str(part.get_payload(decode=True).decode())
 
 
 def _complete(http, task):
@@ -80,7 +48,7 @@ def test_the_creator_who_asked_gets_a_notification_and_a_real_email(
     message = inbox.messages[0]
     assert message["To"] == "kierownik@example.pl"
     assert "Oddzwonić do klienta" in str(email.header.make_header(email.header.decode_header(message["Subject"])))
-    body = _body(message)
+    body = body_text(message)
     assert "Oddzwonić do klienta" in body
     assert str(employee) in body
     assert f"https://kartoteka.example.pl/clients/{task.client_id}/calendar/?month=" in body

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 
 from kartoteka.clients.validation import check_text
+from kartoteka.core.cleaning import clean_fields
 from kartoteka.core.errors import ValidationError
 from kartoteka.core.filtering import FIRST_DAY, LAST_DAY
 from kartoteka.planner.models import BODY_MAX, SUBJECT_MAX
@@ -32,25 +33,7 @@ _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?::[0-5][0-9])?")
 
 def clean_task_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The given plain fields, normalised; ValidationError with a message per bad field."""
-    cleaners = {
-        "subject": clean_subject,
-        "body": clean_body,
-        "due_date": clean_due_date,
-        "due_time": clean_due_time,
-        "notify_creator": clean_flag,
-    }
-    values: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name, value in data.items():
-        if name not in cleaners:
-            continue
-        try:
-            values[name] = cleaners[name](value)
-        except ValueError as exc:
-            errors[name] = [str(exc)]
-    if errors:
-        raise ValidationError(errors)
-    return values
+    return clean_fields(data, CLEANERS)
 
 
 def clean_subject(value: Any) -> str:
@@ -119,6 +102,15 @@ def clean_assignee_ids(values: Iterable[Any] | None) -> list[int]:
         message = _("Choose at most %(count)d staff members.") % {"count": MAX_ASSIGNEES}
         raise ValidationError({"assignees": [message]})
     return ids
+
+
+CLEANERS = {
+    "subject": clean_subject,
+    "body": clean_body,
+    "due_date": clean_due_date,
+    "due_time": clean_due_time,
+    "notify_creator": clean_flag,
+}
 
 
 def _checked(value: str, *, limit: int, multi_line: bool = False) -> str:

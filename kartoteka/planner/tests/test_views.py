@@ -148,3 +148,48 @@ def test_an_employee_cannot_delete_but_a_manager_can(employee_client, manager, e
     response = as_manager.post(reverse("planner:delete", args=[task.pk]))
     assert response.status_code == 302
     assert not Task.objects.exists()
+
+
+def test_task_changes_read_as_sentences_in_the_clients_history(employee_client, employee):
+    from kartoteka.planner import services
+
+    client = ClientFactory()
+    task = services.task_create(
+        actor=employee, client=client, data={"subject": "Wysłać fakturę", "due_date": _day(1).isoformat()}
+    )
+    services.task_mark_done(actor=employee, task=task)
+    page = employee_client.get(reverse("clients:history", args=[client.pk])).content.decode()
+    assert "Task created: Wysłać fakturę" in page
+    assert "Task done: Wysłać fakturę" in page
+
+
+def test_done_and_delete_from_the_calendar_refresh_it_in_place(employee_client, manager, employee):
+    task = TaskFactory(subject="Do odhaczenia", due_date=_day(0), assignees=[employee])
+    tab = reverse("planner:client_tab", args=[task.client_id])
+    done = employee_client.post(
+        reverse("planner:done", args=[task.pk]),
+        {"version": task.version, "view": "tab", "month": f"{_day(0):%Y-%m}"},
+        **HTMX,
+    )
+    assert 'id="planner-calendar"' in done.content.decode()
+    assert f'id="task-{task.pk}" data-task-id="{task.pk}" data-done="1"' in done.content.decode()
+    as_manager = HttpClient(headers={"HX-Request": "true"})
+    as_manager.force_login(manager)
+    dialog = as_manager.get(reverse("planner:delete", args=[task.pk])).content.decode()
+    assert 'id="task-dialog"' in dialog
+    deleted = as_manager.post(reverse("planner:delete", args=[task.pk]))
+    assert deleted["HX-Trigger"] == "kt-dialog-done, kt-tasks-changed"
+    assert "Do odhaczenia" not in deleted.content.decode()
+    assert not Task.objects.exists()
+    assert tab in deleted.content.decode()
+
+
+def test_an_archived_clients_calendar_is_read_only(employee_client, employee):
+    client = ClientFactory(status="inactive", archived_at=timezone.now())
+    TaskFactory(client=client, subject="Stare", due_date=_day(0), assignees=[employee])
+    page = employee_client.get(reverse("planner:client_tab", args=[client.pk])).content.decode()
+    assert "Stare" in page
+    assert 'id="add-task"' not in page
+    assert 'data-task-action="done"' not in page
+    refused = employee_client.get(reverse("planner:create", args=[client.pk]))
+    assert refused.status_code == 302

@@ -6,6 +6,7 @@ from typing import Any
 
 from kartoteka.jobs.bell import BellSection, register_bell_section
 from kartoteka.notifications import selectors
+from kartoteka.notifications.kinds import kind_title
 
 SHOWN = 5
 
@@ -13,7 +14,7 @@ SHOWN = 5
 def _context(user: Any) -> dict[str, Any]:
     count = selectors.notifications_unread_count(actor=user)
     unread = selectors.notifications_recent(actor=user, limit=SHOWN, unread_only=True) if count else []
-    return {"count": count, "unread": unread}
+    return {"count": count, "unread": [(note, kind_title(note.kind)) for note in unread]}
 
 
 register_bell_section(

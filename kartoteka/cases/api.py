@@ -23,7 +23,7 @@ from kartoteka.cases.filters import CaseFilter
 from kartoteka.cases.models import Case
 from kartoteka.cases.schemas import CaseCreateIn, CaseIn, CaseListParams, CaseOut, CasePage
 from kartoteka.clients.selectors import client_get
-from kartoteka.core.errors import ValidationError
+from kartoteka.core.errors import NotFound, ValidationError
 
 router = Router(tags=["cases"])
 
@@ -108,7 +108,10 @@ def case_create(request: HttpRequest, payload: CaseCreateIn, response: HttpRespo
     actor = _actor(request)
     if payload.client is None:
         raise ValidationError({"client": [_("Choose the client (an id).")]})
-    client = client_get(actor=actor, client_id=payload.client)
+    try:
+        client = client_get(actor=actor, client_id=payload.client)
+    except NotFound as exc:  # a field of the body, not the resource of the URL: 422 on that field
+        raise ValidationError({"client": [_("There is no client with this id.")]}) from exc
     data = payload.model_dump(exclude_unset=True, exclude={"client"})
     case = services.case_create(actor=actor, client=client, data=data)
     return Status(201, _answer(response, case))

@@ -95,3 +95,36 @@ def _parse_moment(text: str) -> dt.datetime:
         return dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(_("Enter a date as YYYY-MM-DD.")) from exc
+
+
+def _at_most(limit: str) -> str:
+    """A regex for the digit strings of len(limit) that are <= limit ("0000" to "2026" for "2026")."""
+    options = [
+        limit[:i] + (f"[0-{int(digit) - 1}]" if digit != "1" else "0") + r"\d" * (len(limit) - i - 1)
+        for i, digit in enumerate(limit)
+        if digit != "0"
+    ]
+    return "|".join([*options, limit])
+
+
+def _one_to(last: int) -> str:
+    """01|02|...|last: a month or a day number (a short list, no lookahead needed)."""
+    return "|".join(f"{n:02d}" for n in range(1, last + 1))
+
+
+def filter_day_pattern() -> str:
+    """The days the list's filters take: YYYY-MM-DD from 1900 to 2999 (`format: date` does the rest)."""
+    return rf"^(?:19|2\d)\d\d-(?:{_one_to(12)})-(?:{_one_to(31)})$"
+
+
+def opened_day_pattern(today: dt.date | None = None) -> str:
+    """The days a case may be opened on, as the API documents them: YYYY-MM-DD from FIRST_DAY
+    (1900-01-01) to today. A pattern (JSON Schema has no maximum for dates), so that a day the
+    document admits is one the service accepts; `format: date` rules out 2026-02-30."""
+    today = today or timezone.localdate()
+    any_day = rf"(?:{_one_to(12)})-(?:{_one_to(31)})"
+    parts = [rf"(?:19\d\d|2(?:{_at_most(f'{today.year - 2000 - 1:03d}')}))-{any_day}"]
+    if today.month > 1:
+        parts.append(rf"{today.year:04d}-(?:{_one_to(today.month - 1)})-(?:{_one_to(31)})")
+    parts.append(rf"{today.year:04d}-{today.month:02d}-(?:{_one_to(today.day)})")
+    return "^(?:" + "|".join(parts) + ")$"

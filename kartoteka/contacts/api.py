@@ -1,18 +1,20 @@
 """REST API of contact persons and the mail desk's check (R3, R21).
 
 Every endpoint makes one selector or service call; errors are translated by kartoteka.api.api
-(422 per field, 404, 403, 409 for an archived client).
+(422 per field, 404, 403, 409 for an archived client). A contact person answers with
+`ETag: "<id>-<version>"`; PATCH and DELETE honour `If-Match` (412 when it changed since).
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from kartoteka.accounts.models import User
-from kartoteka.api.schemas import BODY_ERRORS, ERRORS, PathId
+from kartoteka.api.conditional import IF_MATCH, answer, conditional_write
+from kartoteka.api.schemas import BODY_ERRORS, ERRORS, ErrorOut, PathId
 from kartoteka.clients.selectors import client_get
 from kartoteka.contacts import selectors, services
 from kartoteka.contacts.models import ContactPerson
@@ -26,7 +28,7 @@ from kartoteka.contacts.schemas import (
     PickupCheckOut,
 )
 
-router = Router(tags=["contacts"])
+router = Router(tags=["contacts"])  # ETag / If-Match: kartoteka.api.conditional, as clients, cases, tasks
 
 
 def _actor(request: HttpRequest) -> User:
@@ -43,31 +45,59 @@ def contact_list(request: HttpRequest, client_id: PathId, params: Query[ContactL
 
 
 @router.post("/clients/{client_id}/contacts", response={201: ContactOut, **BODY_ERRORS}, url_name="contact_create")
-def contact_create(request: HttpRequest, client_id: PathId, payload: ContactCreateIn) -> Status[ContactPerson]:
+def contact_create(
+    request: HttpRequest, response: HttpResponse, client_id: PathId, payload: ContactCreateIn
+) -> Status[ContactPerson]:
     """Add a contact person (409 when the client is archived: its contact persons are read-only)."""
     actor = _actor(request)
     client = client_get(actor=actor, client_id=client_id)
-    return Status(201, services.contact_create(actor=actor, client=client, data=payload.model_dump(exclude_unset=True)))
+    contact = services.contact_create(actor=actor, client=client, data=payload.model_dump(exclude_unset=True))
+    return Status(201, answer(response, contact))
 
 
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, url_name="contact")
-def contact_get(request: HttpRequest, contact_id: PathId) -> ContactPerson:
-    return selectors.contact_get(actor=_actor(request), contact_id=contact_id)
+def contact_get(request: HttpRequest, response: HttpResponse, contact_id: PathId) -> ContactPerson:
+    """One contact person; the `ETag` header is its version, to send back as `If-Match` when changing it."""
+    return answer(response, selectors.contact_get(actor=_actor(request), contact_id=contact_id))
 
 
-@router.patch("/contacts/{contact_id}", response={200: ContactOut, **BODY_ERRORS}, url_name="contact_patch")
-def contact_update(request: HttpRequest, contact_id: PathId, payload: ContactIn) -> ContactPerson:
-    """Change only the fields sent (`null` empties a field or clears a flag)."""
+@router.patch(
+    "/contacts/{contact_id}", response={200: ContactOut, **BODY_ERRORS, 412: ErrorOut}, url_name="contact_patch"
+)
+def contact_update(
+    request: HttpRequest,
+    response: HttpResponse,
+    contact_id: PathId,
+    payload: ContactIn,
+    if_match: str | None = IF_MATCH,
+) -> Status[Any]:
+    """Change only the fields sent (`null` empties a text field). Honours If-Match (412 when stale)."""
     actor = _actor(request)
     contact = selectors.contact_get(actor=actor, contact_id=contact_id)
-    return services.contact_update(actor=actor, contact=contact, data=payload.model_dump(exclude_unset=True))
+    data = payload.model_dump(exclude_unset=True)
+    return conditional_write(
+        response,
+        contact,
+        if_match,
+        lambda version: services.contact_update(actor=actor, contact=contact, data=data, expected_version=version),
+        stale=services.StaleContact,
+    )
 
 
-@router.delete("/contacts/{contact_id}", response={204: None, **ERRORS}, url_name="contact_delete")
-def contact_delete(request: HttpRequest, contact_id: PathId) -> Status[None]:
+@router.delete("/contacts/{contact_id}", response={204: None, **ERRORS, 412: ErrorOut}, url_name="contact_delete")
+def contact_delete(
+    request: HttpRequest, response: HttpResponse, contact_id: PathId, if_match: str | None = IF_MATCH
+) -> Status[Any]:
+    """Remove a contact person. Honours If-Match (412 when it changed since your GET)."""
     actor = _actor(request)
-    services.contact_delete(actor=actor, contact=selectors.contact_get(actor=actor, contact_id=contact_id))
-    return Status(204, None)
+    contact = selectors.contact_get(actor=actor, contact_id=contact_id)
+    return conditional_write(
+        response,
+        contact,
+        if_match,
+        lambda version: services.contact_delete(actor=actor, contact=contact, expected_version=version),
+        stale=services.StaleContact,
+    )
 
 
 @router.post(

@@ -26,7 +26,15 @@ def _form_field(field: ContactField) -> forms.Field:
     )
 
 
-ContactForm.base_fields = ContactForm.declared_fields = {f.name: _form_field(f) for f in CONTACT_FIELDS}
+ContactForm.base_fields = ContactForm.declared_fields = {
+    **{f.name: _form_field(f) for f in CONTACT_FIELDS},
+    # The version the dialog was opened on: saving a stale copy is refused ("changed meanwhile").
+    "version": forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput),
+}
+
+
+class ContactDeleteForm(forms.Form):
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class PickupCheckForm(forms.Form):

@@ -25,6 +25,9 @@ class ContactPerson(TimeStampedModel):
     may_represent = models.BooleanField(_("may represent"), default=False)
     id_document_number = models.CharField(_("ID document number"), max_length=20, blank=True)
     additional_info = models.TextField(_("additional information"), blank=True)
+    # Raised by every change: an edit or removal made on a stale copy is refused (412 / the dialog's
+    # "changed meanwhile"), as for clients and cases.
+    version = models.PositiveIntegerField(default=1)
 
     client_relation = ClientRelation(
         OnMerge.MOVE, OnAnonymise.DELETE, personal_fields=fields.PERSONAL, on_delete=OnDelete.DELETE

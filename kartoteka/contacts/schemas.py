@@ -5,12 +5,13 @@ with the web form's per-field messages, and the OpenAPI document states the same
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from kartoteka.api.schemas import InputSchema, Text, documented
+from kartoteka.api.schemas import Bool, InputSchema, Text, documented
 from kartoteka.clients.validation import (
     MULTI_LINE_NOT_BLANK_PATTERN,
     SINGLE_LINE_NOT_BLANK_PATTERN,
@@ -19,7 +20,7 @@ from kartoteka.clients.validation import (
 from kartoteka.contacts import fields
 from kartoteka.contacts.models import ContactPerson
 from kartoteka.contacts.selectors import DOCUMENT_INPUT_LIMIT, MAX_NAME_LENGTH
-from kartoteka.contacts.validation import DOCUMENT_INPUT_PATTERN, input_limit
+from kartoteka.contacts.validation import DOCUMENT_PATTERN, input_limit
 
 
 class ContactOut(Schema):
@@ -35,6 +36,7 @@ class ContactOut(Schema):
     may_represent: bool
     id_document_number: str = Field(description="Upper-case letters and digits, no separators; empty when unknown.")
     additional_info: str
+    version: int = Field(description='Changes with every edit; send the ETag `"<id>-<version>"` back as `If-Match`.')
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -65,24 +67,52 @@ def _text(name: str, description: str | None = None, **rules: Any) -> Any:
 _REQUIRED_TEXT: dict[str, Any] = {"minLength": 1, "pattern": SINGLE_LINE_NOT_BLANK_PATTERN}
 
 
-class ContactIn(InputSchema):
-    """Change a contact person (PATCH): only the fields sent change; `null` empties a field or clears a flag."""
+def _empty_or(**rules: Any) -> Callable[[dict[str, Any]], None]:
+    """Documents an optional value with a format: null, "" (none) or a string of that format, with no
+    surrounding spaces (the service strips them, but the format does not admit them)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(not_null=("first_name", "last_name")))
+    def adjust(schema: dict[str, Any]) -> None:
+        schema["anyOf"] = [{"type": "string", "maxLength": 0}, {"type": "string", **rules}, {"type": "null"}]
+
+    return adjust
+
+
+FLAG_NAMES = tuple(f.name for f in fields.FLAGS)
+
+
+class ContactIn(InputSchema):
+    """Change a contact person (PATCH): only the fields sent change; `null` empties a text field.
+    The flags take `true` or `false` only."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=documented(not_null=("first_name", "last_name", *FLAG_NAMES))
+    )
 
     first_name: Text | None = _text("first_name", "Required when creating.", **_REQUIRED_TEXT)
     last_name: Text | None = _text("last_name", "Required when creating.", **_REQUIRED_TEXT)
-    email: Text | None = _text("email", "Stored lower-case.")
-    phone: Text | None = _text("phone", "Any common notation; stored as E.164 (region PL by default).")
+    email: Text | None = Field(
+        None,
+        description="An e-mail address, stored lower-case; empty or null: none.",
+        json_schema_extra=_empty_or(format="email", maxLength=input_limit(fields.BY_NAME["email"])),
+    )
+    phone: Text | None = Field(
+        None,
+        description="A valid phone number in any common notation (+48 600 123 456, 600-123-456, +44 20 7946 0958), "
+        "checked against the numbering plans (format `phone`); stored as E.164 (region PL by default). "
+        "Empty or null: none.",
+        json_schema_extra=_empty_or(format="phone", maxLength=input_limit(fields.BY_NAME["phone"])),
+    )
     position: Text | None = _text("position")
-    is_contact_person: bool | None = Field(None, description="True when not given on create.")
-    may_collect_mail: bool | None = Field(None, description="May collect the client's mail at the desk.")
-    may_represent: bool | None = None
+    # Strict: true or false, never null, 0/1 or "yes" (a flag sent is a decision; leave it out to keep
+    # it). The None default is never validated nor dumped (exclude_unset): it only makes the key optional.
+    is_contact_person: Bool = Field(None, description="True when not given on create.")  # type: ignore[assignment]
+    may_collect_mail: Bool = Field(None, description="May collect the client's mail at the desk.")  # type: ignore[assignment]
+    may_represent: Bool = Field(None, description="May represent the client.")  # type: ignore[assignment]
     id_document_number: Text | None = _text(
         "id_document_number",
         "ID card or passport number: 5-20 letters and digits (spaces and dashes are dropped); "
         "the mail desk's check compares it.",
-        pattern=DOCUMENT_INPUT_PATTERN,
+        pattern=DOCUMENT_PATTERN,
     )
     additional_info: Text | None = _text("additional_info", "Tabs and line breaks are kept.")
 
@@ -104,7 +134,7 @@ class PickupCheckIn(InputSchema):
     document_number: Text | None = Field(
         None,
         description="The ID document shown at the desk (optional).",
-        json_schema_extra={"maxLength": DOCUMENT_INPUT_LIMIT, "pattern": DOCUMENT_INPUT_PATTERN},
+        json_schema_extra={"maxLength": DOCUMENT_INPUT_LIMIT, "pattern": DOCUMENT_PATTERN},
     )
 
 

@@ -12,7 +12,8 @@ from kartoteka.clients.validation import check_text, normalise_email, normalise_
 from kartoteka.contacts import fields
 
 # ASCII letters and digits, checked before upper-casing (which would turn e.g. "ﬀ" into "FF").
-DOCUMENT_INPUT_PATTERN = r"^[A-Za-z0-9 -]*$"  # what the API documents: spaces and dashes are dropped
+# What the API documents: empty, or 5 to 20 letters and digits among spaces and dashes (dropped).
+DOCUMENT_PATTERN = r"^[ -]*(?:[A-Za-z0-9][ -]*){5,20}$|^[ -]*$"
 _DOCUMENT = re.compile(r"[A-Za-z0-9]{5,20}")
 _TRUE = {"1", "true", "on", "yes", "t", "y"}
 _FALSE = {"", "0", "false", "off", "no", "f", "n"}

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import client_get
 from kartoteka.contacts import fields, selectors, services
-from kartoteka.contacts.forms import ContactForm, PickupCheckForm
+from kartoteka.contacts.forms import ContactDeleteForm, ContactForm, PickupCheckForm
 from kartoteka.contacts.models import ContactPerson
+from kartoteka.contacts.validation import clean_contact_fields
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.tabs import render_client_tab
 from kartoteka.core.views import AuthedRequest, add_service_errors
@@ -112,16 +113,44 @@ def contact_edit_view(request: AuthedRequest, client_id: int, contact_id: int) -
     if refused:
         return refused
     contact = _contact_or_404(request, client, contact_id)
-    initial = {name: getattr(contact, name) for name in fields.EDITABLE}
-    initial["phone"] = contact.phone_display
-    form = ContactForm(request.POST or None, initial=initial)
+    form = ContactForm(request.POST or None, initial=_initial(contact))
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(actor=request.user, contact=contact, data=form.cleaned_data)
+            data, version = form.cleaned_data, form.cleaned_data["version"]
+            services.contact_update(actor=request.user, contact=contact, data=data, expected_version=version)
             return _saved(request, client, _("Changes saved."))
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except services.StaleContact as exc:
+            return _stale(request, client, contact.pk, exc, form.cleaned_data)
     return _dialog(request, "contacts/form.html", {"client": client, "contact": contact, "form": form})
+
+
+def _initial(contact: ContactPerson) -> dict[str, Any]:
+    initial: dict[str, Any] = {name: getattr(contact, name) for name in fields.EDITABLE}
+    return {**initial, "phone": contact.phone_display, "version": contact.version}
+
+
+def _stale(
+    request: AuthedRequest, client: Client, contact_id: int, exc: ApplicationError, entered: dict[str, Any]
+) -> HttpResponse:
+    """Someone changed the person since the dialog opened: say so, list what it says now where that
+    differs from what the user typed (which the form keeps), and let a second Save apply theirs to
+    the current version."""
+    contact = _contact_or_404(request, client, contact_id)  # as it is now (removed meanwhile: 404)
+    data = request.POST.copy()
+    data["version"] = str(contact.version)
+    form = ContactForm(data, initial=_initial(contact))
+    form.is_valid()
+    form.add_error(None, exc.message)
+    theirs = clean_contact_fields({name: entered[name] for name in fields.EDITABLE})
+    differs = [
+        (fields.BY_NAME[name].label, contact.phone_display if name == "phone" else getattr(contact, name))
+        for name in fields.EDITABLE
+        if theirs[name] != getattr(contact, name)
+    ]
+    context = {"client": client, "contact": contact, "form": form, "changed_meanwhile": differs}
+    return _dialog(request, "contacts/form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,10 +160,17 @@ def contact_delete_view(request: AuthedRequest, client_id: int, contact_id: int)
     if refused:
         return refused
     contact = _contact_or_404(request, client, contact_id)
-    if request.method == "POST":
-        services.contact_delete(actor=request.user, contact=contact)
-        return _saved(request, client, _("Contact person %(name)s removed.") % {"name": contact.full_name})
-    return _dialog(request, "contacts/confirm_delete.html", {"client": client, "contact": contact})
+    form = ContactDeleteForm(request.POST if request.method == "POST" else None, initial={"version": contact.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_delete(actor=request.user, contact=contact, expected_version=form.cleaned_data["version"])
+            return _saved(request, client, _("Contact person %(name)s removed.") % {"name": contact.full_name})
+        except services.StaleContact as exc:
+            # Show the person as it is now; confirming again removes that version.
+            form = ContactDeleteForm({"version": contact.version})
+            form.is_valid()
+            form.add_error(None, exc.message)
+    return _dialog(request, "contacts/confirm_delete.html", {"client": client, "contact": contact, "form": form})
 
 
 @require_POST

@@ -55,7 +55,9 @@ def test_bad_input_gets_422_with_a_message_per_field(api):
     assert api.post("/api/cases", {"title": "Bez klienta"}, content_type=JSON).json()["errors"] == {
         "client": ["Choose the client (an id)."]
     }
-    assert api.post("/api/cases", {"client": 987654, "title": "X"}, content_type=JSON).status_code == 404
+    missing = api.post("/api/cases", {"client": 987654, "title": "X"}, content_type=JSON)
+    assert missing.status_code == 422  # a field of the body: 422 on it, not a 404 of the URL
+    assert missing.json()["errors"] == {"client": ["There is no client with this id."]}
     typo = api.post("/api/cases", {"client": client.pk, "title": "X", "titel": "Y"}, content_type=JSON)
     assert typo.status_code == 422
     assert "titel" in typo.json()["errors"]

@@ -81,7 +81,7 @@ def seed_cases(*, rng: random.Random, client_ids: Sequence[int]) -> str:
             event_type="cases.case.created",
             client_id=case.client_id,
             changes=field_changes({}, recorded_values(case)),
-            details={"case_id": case.pk, "source": "demo"},
+            details={"case_id": case.pk, "title": case.title, "source": "demo"},
         )
         for case in cases
     ]

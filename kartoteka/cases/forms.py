@@ -13,7 +13,8 @@ class CaseForm(forms.Form):
     )
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     opened_at = forms.CharField(label=_("Opened"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A version the database can compare (10**20 would overflow PostgreSQL's integer: a 500).
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, owners: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

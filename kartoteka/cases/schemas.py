@@ -97,10 +97,20 @@ class CaseListParams(Schema):
     count: bool = Field(False, description="Also return the number of matching cases.")
 
 
-def _opened_at_schema(prop: dict[str, Any]) -> None:
-    """A day up to today (made when the document is: "today" moves), or empty / null: now."""
-    day = {"type": "string", "format": "date", "pattern": opened_day_pattern()}
-    prop["anyOf"] = [day, {"type": "string", "maxLength": 0}, {"type": "null"}]
+def _opened_day() -> dict[str, Any]:
+    """A day up to today (made when the document is: "today" moves)."""
+    return {"type": "string", "format": "date", "pattern": opened_day_pattern()}
+
+
+def _opened_at_change(prop: dict[str, Any]) -> None:
+    """A change of the opening day: a day, never empty."""
+    prop.pop("anyOf", None)
+    prop.update(_opened_day())
+
+
+def _opened_at_create(prop: dict[str, Any]) -> None:
+    """On opening a case: a day, or empty / null / left out: now."""
+    prop["anyOf"] = [_opened_day(), {"type": "string", "maxLength": 0}, {"type": "null"}]
 
 
 _DESCRIPTION_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"  # tabs and line breaks may stay
@@ -109,7 +119,7 @@ _DESCRIPTION_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"  # tabs and 
 class CaseIn(InputSchema):
     """Change a case (PATCH): only the fields sent change."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(not_null=("title",)))
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(not_null=("title", "opened_at")))
 
     title: Text | None = Field(
         None,
@@ -126,9 +136,9 @@ class CaseIn(InputSchema):
     )
     opened_at: Text | None = Field(
         None,
-        description="A day (YYYY-MM-DD) from 1900-01-01 to today, not after the case was closed; now when not given, "
-        "empty or null. An ISO date and time is accepted too.",
-        json_schema_extra=_opened_at_schema,
+        description="A day (YYYY-MM-DD) from 1900-01-01 to today, not after the case was closed. "
+        "An ISO date and time is accepted too.",
+        json_schema_extra=_opened_at_change,
     )
 
 
@@ -138,3 +148,9 @@ class CaseCreateIn(CaseIn):
     model_config = ConfigDict(extra="forbid", json_schema_extra=documented(required=("client", "title")))
 
     client: Id | None = Field(None, description="The client's id (422 when there is no such client).")
+    opened_at: Text | None = Field(
+        None,
+        description="A day (YYYY-MM-DD) from 1900-01-01 to today; now when not given, empty or null. "
+        "An ISO date and time is accepted too.",
+        json_schema_extra=_opened_at_create,
+    )

@@ -71,7 +71,7 @@ def case_create(*, actor: Actor, client: Client, data: dict[str, Any]) -> Case:
         event_type="cases.case.created",
         client=client,
         changes=field_changes({}, recorded_values(case)),
-        details={"case_id": case.pk},
+        details={"case_id": case.pk, "title": case.title},
     )
     return case
 
@@ -93,7 +93,7 @@ def case_update(*, actor: Actor, case: Case, data: dict[str, Any], expected_vers
     if changes:
         audit_record(
             actor=actor, event_type="cases.case.updated", client=case.client, changes=changes,
-            details={"case_id": case.pk},
+            details={"case_id": case.pk, "title": case.title},
         )  # fmt: skip
     return case
 

@@ -1,10 +1,16 @@
 """The client page's Sprawy tab (with the number of open cases), the open-case count on the
 Client tab, and how case events read on the History tab."""
 
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from kartoteka.audit.titles import register_event_titles
+from kartoteka.audit.titles import register_event_titles, register_field_labels
 from kartoteka.cases import selectors
+from kartoteka.cases.models import Case
 from kartoteka.clients.models import Client
 from kartoteka.core.actors import Actor
 from kartoteka.core.tabs import ClientFact, ClientTab, register_client_fact, register_client_tab
@@ -42,10 +48,38 @@ register_client_fact(
 )
 register_event_titles(
     {
-        "cases.case.created": _("Case opened"),
-        "cases.case.updated": _("Case changed"),
-        "cases.case.closed": _("Case closed"),
-        "cases.case.reopened": _("Case reopened"),
-        "cases.case.deleted": _("Case deleted"),
+        "cases.case.created": _("Case opened: %(title)s"),
+        "cases.case.updated": _("Case changed: %(title)s"),
+        "cases.case.closed": _("Case closed: %(title)s"),
+        "cases.case.reopened": _("Case reopened: %(title)s"),
+        "cases.case.deleted": _("Case deleted: %(title)s"),
     }
+)
+
+
+def _reads(name: str, value: Any) -> str | None:
+    """A recorded value in words: the status by its label, the opening moment as a local date and time."""
+    if name == "status":
+        return str(dict(Case.Status.choices).get(value, value))
+    if name == "opened_at":
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "Y-m-d H:i")
+    return None
+
+
+# The fields case events record (cases.services.recorded_values), for case events only: a case's
+# "status" is open or closed, not a client's active or inactive.
+register_field_labels(
+    {
+        "title": _("Title"),
+        "description": _("Description"),
+        "owner": _("Owner"),
+        "opened_at": _("Opened"),
+        "status": _("Status"),
+    },
+    events="cases.",
+    value=_reads,
 )

@@ -3,6 +3,7 @@ Each view validates input, makes one domain call, renders."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -196,11 +197,19 @@ def case_edit_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/form.html", {"form": form, "client": case.client, "case": case})
 
 
+def _posted_version(request: AuthedRequest) -> int | None:
+    """The version the page was rendered with; None when missing. Not a number the database can
+    hold ("²" passes isdigit(), 10**20 overflows PostgreSQL's integer): 0, which is never current."""
+    version = request.POST.get("version", "")
+    if not version:
+        return None
+    return int(version) if re.fullmatch(r"[0-9]{1,9}", version) else 0
+
+
 def _state_change(request: AuthedRequest, case_id: int, change: Callable[..., Case], done: str) -> HttpResponse:
     case = _case_or_404(request, case_id)
-    version = request.POST.get("version", "")
     try:
-        change(actor=request.user, case=case, expected_version=int(version) if version.isdigit() else None)
+        change(actor=request.user, case=case, expected_version=_posted_version(request))
         messages.success(request, done)
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -220,11 +229,18 @@ def case_reopen_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     return _state_change(request, case_id, services.case_reopen, _("Case reopened."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_delete_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """A plain confirmation page (works without JavaScript), then the POST deletes (managers only)."""
+    require_perm(request.user, "cases.delete_case")  # no confirmation for someone who may not delete
     case = _case_or_404(request, case_id)
+    if request.method == "GET":
+        if case.client.is_archived:
+            messages.error(request, _("This client is in the archive: its cases can be read but not changed."))
+            return redirect("cases:detail", case_id=case.pk)
+        return render(request, "cases/confirm_delete.html", {"case": case, "client": case.client})
     try:
-        services.case_delete(actor=request.user, case=case)
+        services.case_delete(actor=request.user, case=case, expected_version=_posted_version(request))
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("cases:detail", case_id=case.pk)

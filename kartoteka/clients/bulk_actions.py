@@ -7,9 +7,10 @@ a later module adds its actions in its own `bulk_actions.py` the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q, QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -17,6 +18,9 @@ from kartoteka.bulk.registry import ARCHIVE, CLIENTS, BulkAction, BulkContext, B
 from kartoteka.clients import operations, selectors
 from kartoteka.clients.models import Client
 from kartoteka.core.actors import Actor
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 ARCHIVED = Skip("archived", _("in the archive (restore it first)"), lambda p: Q(archived_at__isnull=False))
 
@@ -84,6 +88,12 @@ register(
     )
 )
 
+
+def _refusal_skip(refusal: operations.Refusal) -> Skip:
+    label = cast("StrPromise", format_lazy(_("has {what}"), what=refusal.reason))
+    return Skip(refusal.code, label, lambda params: refusal.condition)
+
+
 register(
     BulkAction(
         name="delete",
@@ -91,7 +101,12 @@ register(
         permission="clients.delete_client",
         lists=(ARCHIVE,),
         event_type="clients.client.deleted",
-        skips=(Skip("not_archived", _("not in the archive"), lambda p: Q(archived_at__isnull=True)),),
+        skips=(
+            Skip("not_archived", _("not in the archive"), lambda p: Q(archived_at__isnull=True)),
+            # A client whose rows refuse deletion (open cases, by their declaration) stays and is
+            # reported; one of them must not stop the deletion of all the others.
+            *(_refusal_skip(refusal) for refusal in operations.refusals()),
+        ),
         apply=lambda clients, ctx: operations.delete_rows(clients),
         summary=ngettext_lazy(
             "%(count)s client will be deleted permanently.", "%(count)s clients will be deleted permanently.", "count"
@@ -99,7 +114,8 @@ register(
         done=ngettext_lazy("%(count)s client deleted permanently.", "%(count)s clients deleted permanently.", "count"),
         warning=_(
             "This cannot be undone. The clients are deleted together with everything that belongs to them "
-            "(notes, group and label memberships). The audit log keeps the record that they were deleted."
+            "(notes, memberships, contact persons, closed cases…); a client with unfinished work, such as an "
+            "open case, is skipped. The audit log keeps the record that they were deleted."
         ),
         destructive=True,
         final=True,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from kartoteka.clients.models import Client
@@ -140,6 +140,29 @@ def _release(clients: QuerySet[Client]) -> None:
             relation.declaration.release(
                 relation.model._base_manager.filter(**{f"{relation.field}__in": clients.values("pk")})
             )
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A declaration's `refuse_delete_if` as a condition on clients (for a bulk deletion to skip them)."""
+
+    code: str  # e.g. "refused_cases_case"
+    reason: Any  # e.g. "open cases" (lazy)
+    condition: models.Q  # clients having such rows
+
+
+def refusals() -> list[Refusal]:
+    """The clients a permanent deletion would refuse, by declaration (a client with open cases):
+    the bulk "Delete permanently" skips and reports them, deleting the other selected clients."""
+    found = []
+    for relation in client_relations():
+        declaration = relation.declaration
+        if declaration is None or declaration.refuse_delete_if is None:
+            continue
+        rows = relation.model._base_manager.filter(declaration.refuse_delete_if, **{relation.field: OuterRef("pk")})
+        code = "refused_" + relation.model._meta.label_lower.replace(".", "_")
+        found.append(Refusal(code, declaration.refuse_delete_reason or relation.name, models.Q(Exists(rows))))
+    return found
 
 
 def _refusals(clients: QuerySet[Client]) -> list[str]:

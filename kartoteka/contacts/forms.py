@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kartoteka.contacts.fields import CONTACT_FIELDS, ContactField
 
+MAX_VERSION = 2**31 - 1  # a version the database can compare (a bigger one is a form error, not a crash)
+
 
 class ContactForm(forms.Form):
     """Shape of the contact-person dialog: the declared fields; validation is the service's."""
@@ -29,12 +31,12 @@ def _form_field(field: ContactField) -> forms.Field:
 ContactForm.base_fields = ContactForm.declared_fields = {
     **{f.name: _form_field(f) for f in CONTACT_FIELDS},
     # The version the dialog was opened on: saving a stale copy is refused ("changed meanwhile").
-    "version": forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput),
+    "version": forms.IntegerField(required=False, min_value=0, max_value=MAX_VERSION, widget=forms.HiddenInput),
 }
 
 
 class ContactDeleteForm(forms.Form):
-    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=0, max_value=MAX_VERSION, widget=forms.HiddenInput)
 
 
 class PickupCheckForm(forms.Form):

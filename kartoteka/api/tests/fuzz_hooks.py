@@ -1,11 +1,17 @@
 """Schemathesis hooks of the contract run (test_fuzz.py loads them through SCHEMATHESIS_HOOKS).
 
-`format: phone` is the API's own string format (a phone number valid in its country's numbering
-plan, in any common notation); JSON Schema has no such format, so the contract run is told how to
-draw one — the way Schemathesis documents custom formats. Nothing here tolerates an answer.
+Two things no JSON Schema can state, told to the run as test data; nothing here tolerates an answer:
+- `format: phone` is the API's own string format (a phone number valid in its country's numbering
+  plan, in any common notation): the run draws such numbers, the way Schemathesis documents
+  custom formats;
+- a case's `client` and `owner` must name rows that exist (else a 422 on that field, as the
+  document says): a schema-valid case body names the client and staff member test_fuzz.py seeded.
 """
 
 from __future__ import annotations
+
+import os
+from typing import Any
 
 import phonenumbers
 import schemathesis
@@ -29,3 +35,22 @@ def _examples() -> list[str]:
 
 
 schemathesis.openapi.format("phone", st.sampled_from(_examples()))
+
+
+# body field of /api/cases... -> the environment variable holding the id of the seeded row
+SEEDED = {"client": "KARTOTEKA_FUZZ_CLIENT", "owner": "KARTOTEKA_FUZZ_OWNER"}
+
+
+@schemathesis.hook
+def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
+    """In every phase, a schema-valid case body refers to rows that exist; an id of a negative
+    (schema-violating) case, and `owner: null`, stay as drawn."""
+    if not case.operation.path.startswith("/api/cases") or not isinstance(case.body, dict):
+        return
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return
+    for name, variable in SEEDED.items():
+        value = case.body.get(name)
+        # An id as JSON Schema counts integers: 709 or 709.0.
+        if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+            case.body[name] = int(os.environ[variable])

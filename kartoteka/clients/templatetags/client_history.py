@@ -6,7 +6,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
-from kartoteka.audit.titles import field_label
+from kartoteka.audit.titles import event_field_label, event_field_value, field_label
 from kartoteka.clients.fields import label_of
 from kartoteka.clients.models import Client
 from kartoteka.clients.validation import format_phone
@@ -42,3 +42,22 @@ def client_field_value(value: Any, name: str) -> str:
     if name == "phone":
         return format_phone(str(value))
     return str(value)
+
+
+@register.simple_tag
+def history_changes(event: Any) -> list[tuple[str, str, str]]:
+    """(label, before, after) of each recorded change, in the words of the app that recorded it
+    (a case's "Status: Open → Closed"), else the client's."""
+    rows = []
+    for name, change in (event.changes or {}).items():
+        before, after = [*change, None, None][:2] if isinstance(change, list) else (None, change)
+        label = event_field_label(name, event.event_type) or client_field_label(name)
+        rows.append((label, _reads(before, name, event.event_type), _reads(after, name, event.event_type)))
+    return rows
+
+
+def _reads(value: Any, name: str, event_type: str) -> str:
+    if value in (None, "", []):
+        return "∅"
+    shown = event_field_value(name, value, event_type)
+    return shown if shown is not None else client_field_value(value, name)

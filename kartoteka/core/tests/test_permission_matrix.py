@@ -159,7 +159,7 @@ RULES: dict[str, Rule] = {
     "cases:edit": web(get=EMPLOYEE, post=EMPLOYEE, data=lambda o: {"title": "Zmieniona", "version": o.case.version}),
     "cases:close": web(post=EMPLOYEE),
     "cases:reopen": web(post=EMPLOYEE),  # the case is open: refused by the rule (a message), not by the role
-    "cases:delete": web(post=MANAGER),
+    "cases:delete": web(get=MANAGER, post=MANAGER),
     "cases:client_tab": web(get=EMPLOYEE),
     "cases:create": web(get=EMPLOYEE, post=EMPLOYEE, data={"title": "Nowa sprawa"}),
     "jobs:notified": web(post=USER),

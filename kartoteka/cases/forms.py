@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kartoteka.cases.models import DESCRIPTION_MAX, TITLE_MAX
+from kartoteka.core.forms import VersionField
 
 
 class CaseForm(forms.Form):
@@ -13,8 +14,7 @@ class CaseForm(forms.Form):
     )
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     opened_at = forms.CharField(label=_("Opened"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    # A version the database can compare (10**20 would overflow PostgreSQL's integer: a 500).
-    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args: object, owners: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -3,7 +3,6 @@ Each view validates input, makes one domain call, renders."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -26,6 +25,7 @@ from kartoteka.cases.models import Case
 from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import client_get
 from kartoteka.core.errors import ApplicationError, NotFound
+from kartoteka.core.forms import VersionField
 from kartoteka.core.listing import Column, chip_links, column_headers
 from kartoteka.core.pagination import InvalidCursor
 from kartoteka.core.permissions import require_perm
@@ -198,12 +198,9 @@ def case_edit_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def _posted_version(request: AuthedRequest) -> int | None:
-    """The version the page was rendered with; None when missing. Not a number the database can
-    hold ("²" passes isdigit(), 10**20 overflows PostgreSQL's integer): 0, which is never current."""
-    version = request.POST.get("version", "")
-    if not version:
-        return None
-    return int(version) if re.fullmatch(r"[0-9]{1,9}", version) else 0
+    """The version the page was rendered with (None: none sent; 0, never current, when tampered)."""
+    version: int | None = VersionField().clean(request.POST.get("version", ""))
+    return version
 
 
 def _state_change(request: AuthedRequest, case_id: int, change: Callable[..., Case], done: str) -> HttpResponse:

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kartoteka.contacts.fields import CONTACT_FIELDS, ContactField
-
-MAX_VERSION = 2**31 - 1  # a version the database can compare (a bigger one is a form error, not a crash)
+from kartoteka.core.forms import VersionField
 
 
 class ContactForm(forms.Form):
@@ -31,14 +30,15 @@ def _form_field(field: ContactField) -> forms.Field:
 ContactForm.base_fields = ContactForm.declared_fields = {
     **{f.name: _form_field(f) for f in CONTACT_FIELDS},
     # The version the dialog was opened on: saving a stale copy is refused ("changed meanwhile").
-    "version": forms.IntegerField(required=False, min_value=0, max_value=MAX_VERSION, widget=forms.HiddenInput),
+    "version": VersionField(),
 }
 
 
 class ContactDeleteForm(forms.Form):
-    version = forms.IntegerField(required=False, min_value=0, max_value=MAX_VERSION, widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class PickupCheckForm(forms.Form):
-    name = forms.CharField(label=_("First and last name"), max_length=201, required=False)
-    document_number = forms.CharField(label=_("ID document number (optional)"), max_length=40, required=False)
+    # No max_length: the service's check says "at most 201 characters", the same as the API's answer.
+    name = forms.CharField(label=_("First and last name"), required=False)
+    document_number = forms.CharField(label=_("ID document number (optional)"), required=False)

@@ -5,7 +5,10 @@ Two things no JSON Schema can state, told to the run as test data; nothing here 
   plan, in any common notation): the run draws such numbers, the way Schemathesis documents
   custom formats;
 - a case's `client` and `owner` must name rows that exist (else a 422 on that field, as the
-  document says): a schema-valid case body names the client and staff member test_fuzz.py seeded.
+  document says): a schema-valid case body names the client and staff member test_fuzz.py seeded;
+- a list's `cursor` is opaque: only a `next_cursor` the server gave is one (else a 422 on it). A
+  schema-valid request to the case and contact-person lists is sent without a drawn cursor (the
+  list tests walk real cursors); schema-violating ones keep theirs.
 """
 
 from __future__ import annotations
@@ -41,13 +44,19 @@ schemathesis.openapi.format("phone", st.sampled_from(_examples()))
 SEEDED = {"client": "KARTOTEKA_FUZZ_CLIENT", "owner": "KARTOTEKA_FUZZ_OWNER"}
 
 
+LISTS = ("/api/cases", "/api/clients/{client_id}/contacts")
+
+
 @schemathesis.hook
 def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
-    """In every phase, a schema-valid case body refers to rows that exist; an id of a negative
-    (schema-violating) case, and `owner: null`, stay as drawn."""
-    if not case.operation.path.startswith("/api/cases") or not isinstance(case.body, dict):
-        return
+    """In every phase, a schema-valid request refers to rows that exist and to no made-up cursor;
+    a negative (schema-violating) request, and `owner: null`, stay as drawn."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
+        return
+    path = case.operation.path
+    if path in LISTS and case.method == "GET" and isinstance(case.query, dict):
+        case.query.pop("cursor", None)
+    if not path.startswith("/api/cases") or not isinstance(case.body, dict):
         return
     for name, variable in SEEDED.items():
         value = case.body.get(name)

@@ -4,6 +4,8 @@ cases go with the client; a client with an open case is skipped (its work is not
 reported, while the other selected clients are deleted. Set-based: the query count does not grow
 with the number of clients, persons or cases."""
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +28,7 @@ def archived() -> Client:
     return ClientFactory(status="inactive", archived_at=timezone.now())
 
 
-def delete(actor, ids: list[int], confirm: int) -> dict:
+def delete(actor, ids: list[int], confirm: int) -> dict[str, Any]:
     """The bulk action as the archive's toolbar runs it; `confirm`: the number the user types."""
     selection = selection_from(list_name="archive", ids=ids, filter_params=None)
     outcome = bulk_run(

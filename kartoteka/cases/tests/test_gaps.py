@@ -131,7 +131,8 @@ def test_the_document_states_the_days_and_ids_the_service_takes():
     schema = api.get_openapi_schema()["components"]["schemas"]
     owner = schema["CaseIn"]["properties"]["owner"]["anyOf"][0]
     assert (owner["minimum"], owner["maximum"]) == (1, 2**63 - 1)
-    day = schema["CaseIn"]["properties"]["opened_at"]["anyOf"][0]
+    day = schema["CaseIn"]["properties"]["opened_at"]
+    assert (day["type"], day["format"]) == ("string", "date")  # a change: a day, never empty or null
     today = timezone.localdate()
     assert re.fullmatch(day["pattern"], today.isoformat())
     assert not re.fullmatch(day["pattern"], today.replace(year=today.year + 1).isoformat())

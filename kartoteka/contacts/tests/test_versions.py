@@ -107,3 +107,27 @@ def test_removing_a_person_changed_meanwhile_asks_again(employee_client, employe
     assert ContactPerson.objects.exists()
     assert employee_client.post(url, {"version": "2"}, headers=HTMX)["HX-Trigger"] == "kt-dialog-done"
     assert not ContactPerson.objects.exists()
+
+
+@pytest.mark.parametrize("version", ["99999999999999999999", "-5", "²", "abc"])
+def test_a_tampered_version_reads_as_changed_meanwhile_never_a_500(employee_client, version):
+    contact = ContactPersonFactory(position="")
+    base = f"/clients/{contact.client_id}/contacts/{contact.pk}"
+    edited = employee_client.post(
+        f"{base}/edit/",
+        {"first_name": "Jan", "last_name": "Kowalski", "position": "X", "version": version},
+        headers=HTMX,
+    )
+    assert "changed this contact person meanwhile" in edited.content.decode()
+    removed = employee_client.post(f"{base}/delete/", {"version": version}, headers=HTMX)
+    assert "changed this contact person meanwhile" in removed.content.decode()
+    assert ContactPerson.objects.get(pk=contact.pk).position == ""
+
+
+def test_the_desk_check_on_the_web_answers_with_the_services_messages(employee_client):
+    contact = ContactPersonFactory()
+    url = f"/clients/{contact.client_id}/mail-pickup-check/"
+    too_long = employee_client.post(url, {"name": "a" * 500}, headers=HTMX).content.decode()
+    assert "Use at most 201 characters." in too_long  # as the API says it
+    spaces = employee_client.post(url, {"name": "    "}, headers=HTMX).content.decode()
+    assert "Enter the person&#x27;s first and last name." in spaces

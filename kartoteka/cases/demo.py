@@ -5,10 +5,9 @@ and "Case closed" for the closed ones, as cases.services writes them). A former 
 archive has only closed cases (its work is finished; an open case would also refuse its
 permanent delete).
 
-Owners: the active staff users that exist when the demo is seeded. `make run` seeds before
-`ensure_admin` creates the first user, so on a fresh install the demo cases have no owner
-("—"), like a case whose owner left; a demo seeded later (users present) spreads its cases over
-them (docs/decisions.md).
+Owners: the active staff users that exist when the demo is seeded. `make run` creates the
+administrator first, so a fresh install's demo cases belong to it; a demo seeded with no user at
+all has cases without an owner ("—"), like a case whose owner left (docs/decisions.md).
 """
 
 from __future__ import annotations

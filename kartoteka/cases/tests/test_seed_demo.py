@@ -38,7 +38,7 @@ def test_a_former_client_in_the_archive_has_only_closed_cases():
 
 
 def test_demo_cases_have_no_owner_when_seeded_before_any_user_exists():
-    call_command("seed_demo")  # what `make run` does: seed_demo, then ensure_admin
+    call_command("seed_demo")  # e.g. `seed_demo` on an empty database, before any login exists
     assert not Case.objects.filter(owner__isnull=False).exists()
 
 

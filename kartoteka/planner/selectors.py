@@ -102,12 +102,18 @@ def _mine(actor: Actor) -> QuerySet[Task]:
     return task_scope(actor=actor).filter(assignments__user=user)
 
 
+def _still_to_do(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Open tasks of current clients: an archived client's tasks are frozen (no one can complete
+    them until it is restored), so they would sit in Moje zadania and the badge for ever."""
+    return tasks.filter(done_at__isnull=True, client__archived_at__isnull=True)
+
+
 def my_tasks(*, actor: Actor, day: dt.date | None = None) -> MyTasks:
     """The actor's tasks: overdue, due today, upcoming (the next UPCOMING_LIMIT) and recently done."""
     day = day or today()
     mine = _mine(actor)
-    open_tasks = list(_ordered(_shown(mine.filter(done_at__isnull=True, due_date__lte=day))))
-    upcoming = list(_ordered(_shown(mine.filter(done_at__isnull=True, due_date__gt=day)))[:UPCOMING_LIMIT])
+    open_tasks = list(_ordered(_shown(_still_to_do(mine).filter(due_date__lte=day))))
+    upcoming = list(_ordered(_shown(_still_to_do(mine).filter(due_date__gt=day)))[:UPCOMING_LIMIT])
     since = timezone.now() - dt.timedelta(days=RECENTLY_DONE_DAYS)
     done = list(_shown(mine.filter(done_at__gte=since)).order_by("-done_at", "-id")[:50])
     return MyTasks(
@@ -122,7 +128,7 @@ def my_due_count(*, actor: Actor, day: dt.date | None = None) -> int:
     """The menu's badge: the actor's tasks still to do that are overdue or due today (one query)."""
     if not actor.has_perm("planner.view_task"):
         return 0
-    return _mine(actor).filter(done_at__isnull=True, due_date__lte=day or today()).count()
+    return _still_to_do(_mine(actor)).filter(due_date__lte=day or today()).count()
 
 
 def tasks_by_day(tasks: list[Task]) -> dict[dt.date, list[Task]]:

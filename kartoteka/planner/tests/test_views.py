@@ -124,6 +124,18 @@ def test_my_tasks_lists_overdue_today_upcoming_and_done_and_marks_done_from_the_
     assert later.pk
 
 
+def test_an_archived_clients_open_tasks_leave_my_tasks_and_the_badge(employee_client, employee):
+    archived = ClientFactory(status="inactive", archived_at=timezone.now())
+    TaskFactory(client=archived, subject="Byłego klienta", due_date=_day(-1), assignees=[employee])
+    TaskFactory(client=archived, subject="Też byłego", due_date=_day(2), assignees=[employee])
+    TaskFactory(subject="Bieżące", due_date=_day(0), assignees=[employee])
+    page = employee_client.get(reverse("planner:mine")).content.decode()
+    assert "Bieżące" in page
+    assert "Byłego klienta" not in page
+    assert "Też byłego" not in page
+    assert 'data-count="1"' in employee_client.get(reverse("planner:badge")).content.decode()
+
+
 def test_the_menu_offers_my_tasks_and_loads_its_badge(employee_client):
     page = employee_client.get(reverse("clients:list")).content.decode()
     assert f'href="{reverse("planner:mine")}"' in page

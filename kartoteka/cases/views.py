@@ -26,7 +26,7 @@ from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import client_get
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.forms import VersionField
-from kartoteka.core.listing import Column, chip_links, column_headers
+from kartoteka.core.listing import Column, chip_links, column_headers, page_size
 from kartoteka.core.pagination import InvalidCursor
 from kartoteka.core.permissions import require_perm
 from kartoteka.core.tabs import render_client_tab
@@ -44,13 +44,6 @@ LIST_COLUMNS = (
 # The client's tab: the same columns but the client's own.
 TAB_COLUMNS = tuple(column for column in LIST_COLUMNS if column.key != "client")
 LIST_PARAMETERS = ("cursor", "limit")  # besides the filter's own
-MAX_PAGE_SIZE = 200
-
-
-def _page_size(raw: str | None) -> int:
-    if raw and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE_SIZE:
-        return int(raw)
-    return int(settings.KARTOTEKA_PAGE_SIZE)
 
 
 def _filters(request: AuthedRequest, *, client: Client | None) -> tuple[CaseFilter, dict[str, list[str]]]:
@@ -69,7 +62,7 @@ def _filters(request: AuthedRequest, *, client: Client | None) -> tuple[CaseFilt
 def _list_context(request: AuthedRequest, *, client: Client | None) -> dict[str, Any]:
     filters, filter_errors = _filters(request, client=client)
     cursor = request.GET.get("cursor") or None
-    limit = _page_size(request.GET.get("limit"))
+    limit = page_size(request.GET.get("limit"))
     try:
         page = selectors.case_list(actor=request.user, filters=filters, cursor=cursor, limit=limit)
     except InvalidCursor:  # a stale or hand-edited cursor: start from the first page

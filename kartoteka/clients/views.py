@@ -25,8 +25,8 @@ from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.forms import ClientForm, ColouredSetForm, NoteForm
 from kartoteka.clients.models import Client, ClientGroup, Label
 from kartoteka.core.errors import ApplicationError, NotFound
-from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, render_rows
-from kartoteka.core.numbers import InvalidNumber, parse_id, parse_positive_int
+from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, page_size, render_rows
+from kartoteka.core.numbers import InvalidNumber, parse_id
 from kartoteka.core.pagination import InvalidCursor, Page
 from kartoteka.core.permissions import require_perm
 from kartoteka.core.tabs import ClientTab, client_tabs, render_client_tab
@@ -56,7 +56,7 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         filter_errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
         filters = ClientFilter.default(archived=archived)
     cursor = request.GET.get("cursor") or None
-    limit = _page_size(request.GET.get("limit"))
+    limit = page_size(request.GET.get("limit"))
 
     def one_page(cursor: str | None) -> Page[Client]:
         return selectors.client_list(
@@ -154,17 +154,6 @@ def _set_names(request: AuthedRequest) -> dict[str, Callable[[Any], str | None]]
         "group": lambda pk: selectors.group_name(actor=request.user, group_id=pk),
         "label": lambda pk: selectors.label_name(actor=request.user, label_id=pk),
     }
-
-
-MAX_PAGE_SIZE = 200
-
-
-def _page_size(raw: str | None) -> int:
-    """`?limit=N` (1-200, as in the API); anything else is the default page size."""
-    try:
-        return parse_positive_int(raw, maximum=MAX_PAGE_SIZE)
-    except InvalidNumber:
-        return int(settings.KARTOTEKA_PAGE_SIZE)
 
 
 # Row links of the list, reversed once per page instead of once per row and link: with eight

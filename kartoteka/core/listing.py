@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from jinja2 import Template
 
 from kartoteka.core.filtering import FilterSet
+from kartoteka.core.numbers import InvalidNumber, parse_positive_int
 
 
 @dataclass(frozen=True)
@@ -120,3 +121,14 @@ def _row_template(cells: str, names: tuple[str, ...], debug: bool) -> Template:
         frame = frame.replace(marker, text)
     template: Template = env.from_string(frame)
     return template
+
+
+MAX_PAGE_SIZE = 200  # rows per page a web list accepts in ?limit= (the API's limit has the same bound)
+
+
+def page_size(raw: str | None) -> int:
+    """A list's `?limit=N` (1 to MAX_PAGE_SIZE, ASCII digits); anything else is the default page size."""
+    try:
+        return parse_positive_int(raw, maximum=MAX_PAGE_SIZE)
+    except InvalidNumber:
+        return int(settings.KARTOTEKA_PAGE_SIZE)

@@ -32,7 +32,7 @@ from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import client_get
 from kartoteka.contacts.forms import PickupCheckForm
 from kartoteka.core.errors import ApplicationError, NotFound
-from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, render_rows
+from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, page_size, render_rows
 from kartoteka.core.numbers import InvalidNumber, is_id, parse_id, parse_positive_int
 from kartoteka.core.pagination import InvalidCursor
 from kartoteka.core.tabs import render_client_tab
@@ -53,16 +53,8 @@ LIST_COLUMNS = (
 )
 TAB_COLUMNS = tuple(column for column in LIST_COLUMNS if column.key != "client")
 LIST_PARAMETERS = ("cursor", "limit")  # besides the filter's own
-MAX_PAGE_SIZE = 200
 CHANGED = "kt-dialog-done, kt-mail-changed"  # the events a successful dialog sends
 COUNT_CAP = 10_000  # the page counts matches up to this ("more than 10000" beyond)
-
-
-def _page_size(raw: str | None) -> int:
-    try:
-        return parse_positive_int(raw, maximum=MAX_PAGE_SIZE)
-    except InvalidNumber:
-        return int(settings.KARTOTEKA_PAGE_SIZE)
 
 
 def _filters(request: AuthedRequest, *, client: Client | None) -> tuple[MailFilter, dict[str, list[str]]]:
@@ -81,7 +73,7 @@ def _filters(request: AuthedRequest, *, client: Client | None) -> tuple[MailFilt
 def _list_context(request: AuthedRequest, *, client: Client | None) -> dict[str, Any]:
     filters, filter_errors = _filters(request, client=client)
     cursor = request.GET.get("cursor") or None
-    limit = _page_size(request.GET.get("limit"))
+    limit = page_size(request.GET.get("limit"))
     try:
         page = selectors.mail_list(actor=request.user, filters=filters, cursor=cursor, limit=limit)
     except InvalidCursor:  # a stale or hand-edited cursor: start from the first page

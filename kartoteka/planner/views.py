@@ -28,8 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kartoteka.clients.models import Client
 from kartoteka.clients.selectors import client_get
 from kartoteka.core.errors import ApplicationError, NotFound
-from kartoteka.core.listing import Column, chip_links, column_headers
-from kartoteka.core.numbers import InvalidNumber, is_id, parse_positive_int
+from kartoteka.core.listing import Column, chip_links, column_headers, page_size
+from kartoteka.core.numbers import is_id
 from kartoteka.core.pagination import InvalidCursor
 from kartoteka.core.permissions import require_perm
 from kartoteka.core.tabs import render_client_tab
@@ -54,7 +54,6 @@ LIST_COLUMNS = (
     Column("done", gettext_lazy("Done")),
 )
 LIST_PARAMETERS = ("cursor", "limit")
-MAX_PAGE_SIZE = 200
 
 
 def _client_or_404(request: AuthedRequest, client_id: int) -> Client:
@@ -285,13 +284,6 @@ def my_badge_view(request: AuthedRequest) -> HttpResponse:
 # --- Zadania: every task the user may see, filtered ------------------------------------------
 
 
-def _page_size(raw: str | None) -> int:
-    try:
-        return parse_positive_int(raw, maximum=MAX_PAGE_SIZE)
-    except InvalidNumber:
-        return int(settings.KARTOTEKA_PAGE_SIZE)
-
-
 @require_GET
 def task_list_view(request: AuthedRequest) -> HttpResponse:
     """Zadania: every task the user may see, filtered by client, assignee, due days and done."""
@@ -302,7 +294,7 @@ def task_list_view(request: AuthedRequest) -> HttpResponse:
         filter_errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
         filters = TaskFilter.default()
     cursor = request.GET.get("cursor") or None
-    limit = _page_size(request.GET.get("limit"))
+    limit = page_size(request.GET.get("limit"))
     try:
         page = selectors.task_list(actor=request.user, filters=filters, cursor=cursor, limit=limit)
     except InvalidCursor:

@@ -28,10 +28,17 @@ def _no_500(response, what):
 
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 def test_list_parameters_never_answer_500(browser, value):
-    for url in ("/clients/", "/clients/archive/", "/clients/count/"):
+    for url in ("/clients/", "/clients/archive/", "/clients/count/", "/cases/", "/tasks/", "/mail/"):
         for name in ("limit", "group", "label", "cursor"):
             _no_500(browser.get(url, {name: value}), (url, name))
             _no_500(browser.get(url, {name: value}, headers={"HX-Request": "true"}), (url, name, "htmx"))
+
+
+def test_every_list_reads_its_page_size_the_same_way(browser):
+    client = ClientFactory()
+    for url in ("/clients/", "/cases/", "/tasks/", "/mail/", f"/clients/{client.pk}/cases/"):
+        for value in ("²", "201", "0"):
+            assert browser.get(url, {"limit": value}).status_code == 200, (url, value)
 
 
 @pytest.mark.parametrize("value", BAD_NUMBERS)

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from kartoteka.api.api import api_urls, endpoint_not_found
+from kartoteka.core.views import settings_index_view
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="clients:list", permanent=False)),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("jobs/", include("kartoteka.jobs.urls")),
     path("", include("kartoteka.cases.urls")),
     path("", include("kartoteka.planner.urls")),
+    path("settings/", settings_index_view, name="settings"),
     path("notifications/", include("kartoteka.notifications.urls")),
     path("", include("kartoteka.mailroom.urls")),
     path("api/", api_urls()),

@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         autodiscover_modules("tabs")  # each app's tabs.py registers its client-page tabs
+        autodiscover_modules("settings_pages")  # each app's settings_pages.py registers its Settings pages

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from kartoteka.accounts.models import User
+from kartoteka.core.settings_pages import settings_pages
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -35,3 +38,12 @@ class AuthedRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+@require_GET
+def settings_index_view(request: AuthedRequest) -> HttpResponse:
+    """Settings: the pages of the apps that the user may open (none: 403)."""
+    pages = settings_pages(actor=request.user)
+    if not pages:
+        raise DjangoPermissionDenied
+    return render(request, "core/settings.html", {"pages": pages})

@@ -30,10 +30,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from kartoteka.accounts.models import User
+from kartoteka.accounts.roles import ROLE_PERMISSIONS
 from kartoteka.accounts.services import api_token_create
 from kartoteka.cases.tests.factories import CaseFactory
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
 from kartoteka.contacts.tests.factories import ContactPersonFactory
+from kartoteka.core.settings_pages import settings_pages_permissions
 from kartoteka.jobs.models import Job
 from kartoteka.mailroom.tests.factories import MailItemFactory
 from kartoteka.mailroom.tests.files import png_bytes
@@ -47,6 +49,7 @@ PUBLIC = "public"  # anyone, logged in or not
 USER = OUTSIDER  # any logged-in account, even one without a role
 STAFF_SITE = "staff-site"  # Django's admin: our roles are not staff, so it sends everyone to a login page
 MISSING = "missing"  # 404 for everyone
+NOBODY = "nobody"  # no role may (e.g. Settings while no app has a settings page): 403 for all, 401/login anonymous
 OWNER_ONLY = "owner-only"  # only whoever started it (here someone else): 404 for every role, 401 anonymous
 
 WEB_METHODS = ("GET", "POST")
@@ -110,7 +113,17 @@ def _bulk_api(o: Objects, archived: bool = False) -> dict[str, Any]:
     return {"ids": [(o.archived if archived else o.client).pk]}
 
 
+def _settings_level() -> str:
+    """The lowest role that may open at least one Settings page (the pages come from the apps)."""
+    needed = settings_pages_permissions()
+    for role in (OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR):
+        if role != OUTSIDER and needed & ROLE_PERMISSIONS[role]:
+            return role
+    return NOBODY
+
+
 RULES: dict[str, Rule] = {
+    "settings": web(get=_settings_level()),
     # --- the web UI ----------------------------------------------------------------------
     "": web(get=USER, post=USER),  # the root redirects to the client list
     "accounts:login": web(get=PUBLIC, post=PUBLIC),
@@ -427,6 +440,8 @@ def _expected(rule: Rule, route: Route, method: str, role: str) -> str:
     if level is None:
         public = PUBLIC in rule.levels.values()
         return "login" if role == ANONYMOUS and not route.is_api and not public else "405"
+    if level == NOBODY:
+        return "login" if role == ANONYMOUS else "deny"
     if level == OWNER_ONLY:
         return "login" if role == ANONYMOUS else MISSING
     if level in (PUBLIC, STAFF_SITE, MISSING):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kartoteka.planner",
     "kartoteka.notifications",
     "kartoteka.mailroom",
+    "kartoteka.portal",
     "kartoteka.bulk",
     "kartoteka.exports",
     "kartoteka.api",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "kartoteka.portal.sessions.PortalSessionMiddleware",  # the portal's own session, /portal/ only
     "django.contrib.messages.middleware.MessageMiddleware",
     "kartoteka.core.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,6 +172,8 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 KARTOTEKA_PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=10)
 KARTOTEKA_PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
 KARTOTEKA_PASSWORD_RESET_WINDOW = 60 * 60  # seconds
+# How long a portal invitation's set-password link works (hours; it works once either way).
+KARTOTEKA_PORTAL_INVITE_HOURS = env.int("PORTAL_INVITE_HOURS", default=7 * 24)
 
 # The throttles count in the cache; files under var/ are shared by every worker process.
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}

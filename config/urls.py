@@ -19,6 +19,8 @@ urlpatterns = [
     path("settings/", settings_index_view, name="settings"),
     path("notifications/", include("kartoteka.notifications.urls")),
     path("", include("kartoteka.mailroom.urls")),
+    path("portal/", include("kartoteka.portal.urls")),
+    path("", include("kartoteka.portal.staff_urls")),
     path("api/", api_urls()),
     re_path(r"^api/(?P<path>.*)$", endpoint_not_found),
     path("admin/", admin.site.urls),

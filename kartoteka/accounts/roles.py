@@ -35,6 +35,8 @@ _EMPLOYEE_PERMS = {
     "mailroom.view_mailitem",  # the list, the Poczta tab and the scans
     "mailroom.add_mailitem",
     "mailroom.change_mailitem",  # edit, collect, forward, attach a scan
+    "portal.view_portaluser",  # the client's Konto klienta tab
+    "portal.add_portaluser",  # invite a person to the client's portal
 }
 _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.change_clientgroup",
@@ -49,6 +51,7 @@ _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "planner.delete_task",
     "mailroom.delete_mailitem",
     "exports.export_clients",
+    "portal.block_portaluser",  # block / unblock portal users (one, or the selected clients')
 }
 _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "clients.delete_client",
@@ -58,6 +61,7 @@ _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "accounts.add_apitoken",
     "jobs.view_job",  # every user's background jobs, not only their own
     "jobs.change_job",  # cancel anyone's background job
+    "portal.change_portalsettings",  # Settings → Client portal
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {

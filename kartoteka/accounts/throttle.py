@@ -78,14 +78,28 @@ def over_limit(scope: str, key: str, *, limit: int, window_seconds: int) -> bool
     (5 minutes), which would shrink an hour's window to 5 minutes after the last request.
     The key is hashed: e-mail addresses typed into a public form are not kept in the cache.
     """
-    digest = hashlib.sha256(key.strip().lower().encode()).hexdigest()
-    name = f"throttle:{scope}:{digest}"
+    name = _name(scope, key)
     now = time.time()
     stored = cache.get(name)
     count, window_end = stored if _is_window(stored, now) else (0, now + window_seconds)
     count += 1
     cache.set(name, (count, window_end), timeout=max(1, math.ceil(window_end - now)))
     return count > limit
+
+
+def throttle_count(scope: str, key: str) -> int:
+    """How many times `key` was counted by `over_limit` in its current window (reading counts nothing)."""
+    stored = cache.get(_name(scope, key))
+    return int(stored[0]) if _is_window(stored, time.time()) else 0
+
+
+def throttle_reset(scope: str, key: str) -> None:
+    cache.delete(_name(scope, key))
+
+
+def _name(scope: str, key: str) -> str:
+    digest = hashlib.sha256(key.strip().lower().encode()).hexdigest()
+    return f"throttle:{scope}:{digest}"
 
 
 def _is_window(stored: object, now: float) -> bool:

@@ -6,6 +6,9 @@ lowest role that may use it (roles are ordered: outsider < employee < manager < 
 a method a rule does not name must answer 405. The expected outcome for a role follows:
 
 - anonymous: the web redirects to the login page, the API answers 401 (PUBLIC routes let them in);
+- a portal user (a client's login to the portal, role PORTAL) is anonymous to every staff page and
+  the API; PORTAL routes (the portal's own pages) let only them in and send anonymous visitors
+  and every staff role to the portal's login page;
 - a role at or above the level: let in (not 401/403/404/405, never a redirect to the login page);
 - a role below it: 403, or 404 where the object is outside the role's scope;
 - never a 5xx for anyone.
@@ -41,9 +44,11 @@ from kartoteka.mailroom.tests.factories import MailItemFactory
 from kartoteka.mailroom.tests.files import png_bytes
 from kartoteka.notifications.services import notification_create
 from kartoteka.planner.tests.factories import TaskFactory
+from kartoteka.portal.tests.factories import PortalUserFactory, portal_logged_in
 
 ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR = "anonymous", "outsider", "employee", "manager", "administrator"
-ROLES = (ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR)
+PORTAL = "portal"  # a portal user of the client the URLs point at (logged in to the portal only)
+ROLES = (ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR, PORTAL)
 RANK = {OUTSIDER: 0, EMPLOYEE: 1, MANAGER: 2, ADMINISTRATOR: 3}
 PUBLIC = "public"  # anyone, logged in or not
 USER = OUTSIDER  # any logged-in account, even one without a role
@@ -73,6 +78,7 @@ class Objects:
     staff: Any = None  # a colleague with a role (tasks are assigned to staff)
     notification: Any = None  # someone else's (the author's) notification
     mail: Any = None  # a mail item of `client`, with a scan
+    portal_user: Any = None  # a portal user of `client` (not the one the PORTAL role logs in as)
 
 
 @dataclass(frozen=True)
@@ -200,6 +206,19 @@ RULES: dict[str, Rule] = {
     "mailroom:scan": web(get=EMPLOYEE, post=EMPLOYEE),  # no file sent: a message, after the permission check
     "mailroom:scan_file": web(get=EMPLOYEE),
     "mailroom:delete": web(get=MANAGER, post=MANAGER),
+    "portal_staff:client_tab": web(get=EMPLOYEE),
+    "portal_staff:invite": web(post=EMPLOYEE, data={"email": "nowy.portal@example.pl"}),
+    "portal_staff:block": web(post=MANAGER),
+    "portal_staff:unblock": web(post=MANAGER),  # not blocked: refused by the rule (a message), not by the role
+    "portal_staff:settings": web(get=ADMINISTRATOR, post=ADMINISTRATOR, data={"clients_may_edit_contact": "on"}),
+    # --- the client portal (its own login; staff sessions do not count) -------------------
+    "portal:home": web(get=PORTAL, post=PORTAL),
+    "portal:login": web(get=PUBLIC, post=PUBLIC, data={"email": "nobody@example.pl", "password": "x"}),
+    "portal:logout": web(post=PUBLIC),  # ends a portal session if there is one
+    "portal:invitation": web(get=PUBLIC, post=PUBLIC),  # a wrong token: "link not valid"
+    "portal:reset": web(get=PUBLIC, post=PUBLIC, data={"email": "nobody@example.pl"}),
+    "portal:reset_sent": web(get=PUBLIC, post=PUBLIC),
+    "portal:reset_confirm": web(get=PUBLIC, post=PUBLIC),
     # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
     # ninja's root is a JSON 404 for everyone; the schema and the docs page are read-only (405 else).
     "api/": api(**dict.fromkeys(API_METHODS, MISSING)),
@@ -339,7 +358,7 @@ def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
         "kind": "groups", "name": "archive", "path": "no-such-endpoint", "uidb64": "MQ", "token": "wrong-token",
         "contact_id": str(o.contact.pk), "export_id": str(o.job.pk),
         "task_id": str(o.task.pk), "notification_id": str(o.notification.pk),
-        "mail_id": str(o.mail.pk),
+        "mail_id": str(o.mail.pk), "user_id": str(o.portal_user.pk),
     }  # fmt: skip
 
 
@@ -410,12 +429,15 @@ def objects(db, settings, tmp_path) -> Objects:
         mail=MailItemFactory(
             client=client, status="scanned", scan_file="stored-scan", scan_name="skan.png", scan_type="image/png"
         ),
+        portal_user=PortalUserFactory(client=client),
     )
 
 
-def _http_client(route: Route, role: str) -> HttpClient:
+def _http_client(route: Route, role: str, o: Objects | None) -> HttpClient:
     if role == ANONYMOUS:
         return HttpClient()
+    if role == PORTAL:  # logged in to the portal as a user of the URLs' client (the staff cookie: none)
+        return portal_logged_in(PortalUserFactory(client=o.client if o else ClientFactory()))
     user = _user(f"{role}-user", None if role == OUTSIDER else role)
     if route.is_api:
         return HttpClient(headers={"Authorization": f"Bearer {api_token_create(user=user)}"})
@@ -437,6 +459,10 @@ def _request(http: HttpClient, route: Route, method: str, url: str, data: dict[s
 
 def _expected(rule: Rule, route: Route, method: str, role: str) -> str:
     level = rule.levels.get(method)
+    if PORTAL in rule.levels.values():  # the portal's pages: its users, or its login page
+        return "allow" if role == PORTAL and level == PORTAL else "405" if role == PORTAL else "portal-login"
+    if role == PORTAL:  # to staff pages and the API a portal user is anonymous
+        role = ANONYMOUS
     if level is None:
         public = PUBLIC in rule.levels.values()
         return "login" if role == ANONYMOUS and not route.is_api and not public else "405"
@@ -464,19 +490,21 @@ def test_permission_matrix(db, request, settings, route, method, role):
     url = _url(route.route, _values(rule, objects))
     assert resolve(url).route.replace("^", "") == route.route.replace("^", ""), f"{url} does not reach {route}"
     data = rule.data if not callable(rule.data) else rule.data(objects) if objects else {}
-    response = _request(_http_client(route, role), route, method, url, data, rule.multipart)
+    response = _request(_http_client(route, role, objects), route, method, url, data, rule.multipart)
     status = response.status_code
     expected = _expected(rule, route, method, role)
     where = f"{method} {url} as {role}: {status}, expected {expected}"
 
     assert status < 500, where
-    if expected == "login":
+    if expected == "portal-login":
+        assert _is_login_redirect(response, "/portal/login/"), where
+    elif expected == "login":
         if route.is_api:
             assert status == 401, where
         else:
             assert _is_login_redirect(response), where
     elif expected == "405":
-        assert status in ((401, 405) if role == ANONYMOUS and route.is_api else (405,)), where
+        assert status in ((401, 405) if role in (ANONYMOUS, PORTAL) and route.is_api else (405,)), where
     elif expected == "deny":
         assert status in rule.deny, where
     elif expected == MISSING:

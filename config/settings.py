@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kartoteka.portal",
     "kartoteka.bulk",
     "kartoteka.exports",
+    "kartoteka.messaging",
     "kartoteka.api",
 ]
 
@@ -279,6 +280,12 @@ KARTOTEKA_JOB_FILES_DIR = env.path("KARTOTEKA_JOB_FILES_DIR", default=VAR_DIR / 
 KARTOTEKA_JOB_FILES_KEEP_HOURS = env.int("KARTOTEKA_JOB_FILES_KEEP_HOURS", default=72)
 # Export files are personal data in bulk: kept a day (the worker deletes them), not the jobs' default.
 KARTOTEKA_EXPORT_FILES_KEEP_HOURS = env.int("KARTOTEKA_EXPORT_FILES_KEEP_HOURS", default=24)
+# Messages to clients (messaging): attempts per message, back-off (base * 2^(n-1) s, capped), and when a
+# message left "sending" by a dead worker is sent again.
+KARTOTEKA_MESSAGE_MAX_ATTEMPTS = env.int("KARTOTEKA_MESSAGE_MAX_ATTEMPTS", default=5)
+KARTOTEKA_MESSAGE_RETRY_BASE = env.int("KARTOTEKA_MESSAGE_RETRY_BASE", default=60)
+KARTOTEKA_MESSAGE_RETRY_MAX = env.int("KARTOTEKA_MESSAGE_RETRY_MAX", default=6 * 60 * 60)
+KARTOTEKA_MESSAGE_STALE_AFTER = env.int("KARTOTEKA_MESSAGE_STALE_AFTER", default=600)
 KARTOTEKA_JOB_ITEMS_KEEP_DAYS = env.int("KARTOTEKA_JOB_ITEMS_KEEP_DAYS", default=30)  # per-client outcomes
 # Correspondence: scans of mail items (PDF, JPEG, PNG; checked by content) are kept here, readable
 # by this account only, and served to staff through a view that checks the permission.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("kartoteka.mailroom.urls")),
     path("portal/", include("kartoteka.portal.urls")),
     path("", include("kartoteka.portal.staff_urls")),
+    path("", include("kartoteka.messaging.urls")),
     path("api/", api_urls()),
     re_path(r"^api/(?P<path>.*)$", endpoint_not_found),
     path("admin/", admin.site.urls),

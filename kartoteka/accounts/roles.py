@@ -37,6 +37,8 @@ _EMPLOYEE_PERMS = {
     "mailroom.change_mailitem",  # edit, collect, forward, attach a scan
     "portal.view_portaluser",  # the client's Konto klienta tab
     "portal.add_portaluser",  # invite a person to the client's portal
+    "messaging.view_message",  # the client's Wiadomości tab
+    "messaging.send_vcard",  # a client's business card by e-mail, one at a time
 }
 _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.change_clientgroup",
@@ -52,6 +54,7 @@ _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "mailroom.delete_mailitem",
     "exports.export_clients",
     "portal.block_portaluser",  # block / unblock portal users (one, or the selected clients')
+    "messaging.send_message",  # a message to many clients at once (a bulk action)
 }
 _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "clients.delete_client",

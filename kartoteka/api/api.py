@@ -117,6 +117,7 @@ def _register_routers() -> None:
     from kartoteka.exports.api import router as exports_router
     from kartoteka.jobs.api import router as jobs_router
     from kartoteka.mailroom.api import router as mailroom_router
+    from kartoteka.messaging.api import router as messaging_router
     from kartoteka.planner.api import router as planner_router
 
     api.add_router("/", clients_router)
@@ -127,6 +128,7 @@ def _register_routers() -> None:
     api.add_router("/", planner_router)
     api.add_router("/", mailroom_router)
     api.add_router("/", exports_router)
+    api.add_router("/", messaging_router)
 
 
 _register_routers()

@@ -94,6 +94,7 @@ class BulkContext:
     params: Mapping[str, Any]
     now: dt.datetime
     output: Any = None  # the open BulkSink of an action with an `output` (its `apply` writes to it)
+    job_id: int | None = None  # the job the run belongs to (what it creates can point at it)
 
 
 class BulkSink(Protocol):
@@ -137,6 +138,9 @@ class BulkAction:
     icon: str = "bi-lightning"
     output: BulkOutput | None = None  # the action writes a file (an export) instead of changing clients
     changed_label: StrPromise = CHANGED  # what the report calls the clients acted on ("Exported")
+    # Included by the confirmation page below the parameters (e.g. the messages' preview); it gets
+    # the page's context (action, form, list_name, mode, filter, ids).
+    confirm_template: str = ""
 
     def form(self, actor: Actor, data: Mapping[str, Any] | None = None) -> forms.Form:
         fields = {

@@ -237,7 +237,7 @@ def _run_frozen(
     first chunk, each chunk's `apply` writes into the sink (`ctx.output`), and it is kept as the
     job's file (KARTOTEKA_JOB_FILES_DIR, owner-only, expiring) once the last chunk is done.
     """
-    ctx = BulkContext(actor=actor, params=params, now=timezone.now())
+    ctx = BulkContext(actor=actor, params=params, now=timezone.now(), job_id=job.pk)
     output = action.output
     if output is None:
         return _walk(job, action, ctx, chunks, progress)

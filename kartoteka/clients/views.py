@@ -29,7 +29,7 @@ from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, 
 from kartoteka.core.numbers import InvalidNumber, parse_id
 from kartoteka.core.pagination import InvalidCursor, Page
 from kartoteka.core.permissions import require_perm
-from kartoteka.core.tabs import ClientTab, client_tabs, render_client_tab
+from kartoteka.core.tabs import ClientMenuEntry, ClientTab, client_menu_entries, client_tabs, render_client_tab
 from kartoteka.core.views import AuthedRequest, add_service_errors, render_htmx
 
 LIST_COLUMNS = (
@@ -118,10 +118,12 @@ def _attach_badges(
         client.badges = mark_safe("".join(shown))  # type: ignore[attr-defined]  # noqa: S308 -- format_html parts
 
 
-def _row_menu(request: AuthedRequest) -> list[tuple[ClientTab, str]]:
-    """The shared Options menu: the client-page tabs (of any app) that offer themselves there."""
-    offered = [tab for tab in client_tabs(actor=request.user) if tab.menu_label]
-    return [(tab, reverse(tab.url_name, args=[_ID_MARK])) for tab in offered]
+def _row_menu(request: AuthedRequest) -> list[tuple[ClientTab | ClientMenuEntry, str]]:
+    """The shared Options menu: the client-page tabs (of any app) that offer themselves there, then
+    the other entries apps register (core.tabs.register_client_menu_entry)."""
+    offered: list[ClientTab | ClientMenuEntry] = [tab for tab in client_tabs(actor=request.user) if tab.menu_label]
+    offered += client_menu_entries(actor=request.user)
+    return [(entry, reverse(entry.url_name, args=[_ID_MARK])) for entry in offered]
 
 
 def _row_page(request: AuthedRequest) -> RowPage:

@@ -74,6 +74,44 @@ def client_tabs(*, actor: Actor) -> list[ClientTab]:
 
 
 @dataclass(frozen=True)
+class ClientMenuEntry:
+    """An entry of the client list row's Options menu that is not a tab (e.g. "Send business card").
+
+    Shaped like an offered tab (key, menu_label, menu_icon, url_name reversed with the client's
+    id), so the menu lists both; the client page shows the same entries as buttons.
+    """
+
+    key: str
+    menu_label: StrPromise | str
+    url_name: str
+    permission: str
+    menu_icon: str = ""
+    order: int = 100
+
+
+_MENU: dict[str, ClientMenuEntry] = {}
+
+
+def register_client_menu_entry(entry: ClientMenuEntry) -> ClientMenuEntry:
+    existing = _MENU.get(entry.key)
+    if existing is not None and existing != entry:
+        raise ValueError(f"Client menu entry {entry.key!r} is registered twice")
+    _MENU[entry.key] = entry
+    return entry
+
+
+def client_menu_entries(*, actor: Actor) -> list[ClientMenuEntry]:
+    """The menu entries the actor may use, in their order."""
+    allowed = [e for e in _MENU.values() if actor.is_active and actor.has_perm(e.permission)]
+    return sorted(allowed, key=lambda e: (e.order, e.key))
+
+
+def shown_menu_entries(*, actor: Actor, client: Client) -> list[tuple[ClientMenuEntry, str]]:
+    """The menu entries as the client page's buttons: (entry, its URL for this client)."""
+    return [(entry, reverse(entry.url_name, args=[client.pk])) for entry in client_menu_entries(actor=actor)]
+
+
+@dataclass(frozen=True)
 class ShownTab:
     tab: ClientTab
     url: str
@@ -156,6 +194,7 @@ def render_client_tab(
         # Called by the template only when it renders the tab bar (not for an HTMX tab switch).
         "tabs": partial(shown_tabs, actor=actor, client=client, active=tab.key),
         "facts": partial(shown_facts, actor=actor, client=client),  # read by the Client tab only
+        "menu_entries": partial(shown_menu_entries, actor=actor, client=client),  # the page's buttons
         **context,
     }
     return render_htmx(request, CLIENT_PAGE_TEMPLATE, "tab_content", page)

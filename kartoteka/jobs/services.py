@@ -317,7 +317,10 @@ def job_items_prune(*, now: dt.datetime | None = None, batch: int = 50_000) -> i
 
 def jobs_maintain() -> dict[str, int]:
     """What the worker does on start-up and every KARTOTEKA_JOB_SWEEP_INTERVAL seconds."""
-    return {**jobs_resume_stale(), "files_expired": job_files_expire(), "items_pruned": job_items_prune()}
+    from kartoteka.jobs.maintenance import maintenance_run
+
+    done = {**jobs_resume_stale(), "files_expired": job_files_expire(), "items_pruned": job_items_prune()}
+    return {**done, **maintenance_run()}  # the apps' own (e.g. messages whose sender died)
 
 
 # --- notifications ---------------------------------------------------------------------------

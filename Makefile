@@ -52,6 +52,7 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.tasks --clients $(CLIENTS)
 	$(PY) -m bench.mail
 	$(PY) -m bench.exports --clients $(CLIENTS)
+	$(PY) -m bench.messages
 
 ## messages: refresh and compile the Polish/English translations
 messages: $(VENV)/.dev

@@ -21,11 +21,11 @@ from kartoteka.messaging.validation import BODY_MAX
 TEMPLATE_FORMAT = "message-template"
 _BODY_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
-SUBJECT_TEMPLATE_RULES = {
+SUBJECT_TEMPLATE_RULES: dict[str, Any] = {
     "format": TEMPLATE_FORMAT, "minLength": 1, "maxLength": SUBJECT_TEMPLATE_MAX,
     "pattern": SINGLE_LINE_NOT_BLANK_PATTERN,
 }  # fmt: skip
-BODY_TEMPLATE_RULES = {
+BODY_TEMPLATE_RULES: dict[str, Any] = {
     "format": TEMPLATE_FORMAT, "minLength": 1, "maxLength": BODY_TEMPLATE_MAX, "pattern": MULTI_LINE_NOT_BLANK_PATTERN,
 }  # fmt: skip
 

@@ -98,7 +98,8 @@ def messages_queue(
     bulk_create into batches of ~60 rows). Returns how many were queued.
     """
     compiled = [templating.check_template(s, max_length=len(s)) for s in (subject, body)]
-    sender_id = user_of(actor).pk if user_of(actor) is not None else None
+    sender = user_of(actor)
+    sender_id = sender.pk if sender is not None else None
     rows = clients.exclude(email="").order_by("id").values(*client_fields())
     batch: list[tuple[Any, ...]] = []
     count = 0
@@ -282,8 +283,8 @@ def classify(exc: BaseException) -> tuple[bool, str]:
             text = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
     elif isinstance(exc, smtplib.SMTPResponseException):
         code = exc.smtp_code
-        raw = exc.smtp_error
-        text = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+        answer: bytes | str = exc.smtp_error
+        text = answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
     if code is not None:
         return 500 <= code < 600, f"{code} {text}".strip()
     if isinstance(exc, smtplib.SMTPException | OSError):

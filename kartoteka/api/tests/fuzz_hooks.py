@@ -6,6 +6,8 @@ Two things no JSON Schema can state, told to the run as test data; nothing here 
   custom formats;
 - a case's `client` and `owner` must name rows that exist (else a 422 on that field, as the
   document says): a schema-valid case body names the client and staff member test_fuzz.py seeded;
+- a message template (`format: message-template`) is a language of its own: the run draws valid
+  templates for it, as it draws phone numbers; a preview's `client_id` names the seeded client;
 - a list's `cursor` is opaque: only a `next_cursor` the server gave is one (else a 422 on it). A
   schema-valid request to the case and contact-person lists is sent without a drawn cursor (the
   list tests walk real cursors); schema-violating ones keep theirs.
@@ -39,12 +41,23 @@ def _examples() -> list[str]:
 
 schemathesis.openapi.format("phone", st.sampled_from(_examples()))
 
+# `format: message-template` (messaging.templating): a subject or body template in the sandbox's
+# language — text, {{ client.<variable> }}, {% if %} — which no pattern can state; drawn from these.
+TEMPLATES = (
+    "Dzień dobry",
+    "Dzień dobry {{ client.first_name }}",
+    "Witaj {{ client.name|title }}!",
+    "{% if client.company %}Firma {{ client.company }}{% else %}{{ client.full_name }}{% endif %}",
+    "Zażółć gęślą jaźń, {{ client.city|default('Łódź') }}",
+)
+schemathesis.openapi.format("message-template", st.sampled_from(TEMPLATES))
+
 
 # body field of /api/cases... -> the environment variable holding the id of the seeded row
 SEEDED = {"client": "KARTOTEKA_FUZZ_CLIENT", "owner": "KARTOTEKA_FUZZ_OWNER"}
 
 
-LISTS = ("/api/cases", "/api/clients/{client_id}/contacts")
+LISTS = ("/api/cases", "/api/clients/{client_id}/contacts", "/api/clients/{client_id}/messages")
 
 
 @schemathesis.hook
@@ -56,6 +69,8 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
     path = case.operation.path
     if path in LISTS and case.method == "GET" and isinstance(case.query, dict):
         case.query.pop("cursor", None)
+    if path == "/api/messages/preview" and isinstance(case.body, dict) and "client_id" in case.body:
+        case.body["client_id"] = int(os.environ["KARTOTEKA_FUZZ_CLIENT"])  # a client that exists
     if not path.startswith("/api/cases") or not isinstance(case.body, dict):
         return
     for name, variable in SEEDED.items():

@@ -206,6 +206,16 @@ RULES: dict[str, Rule] = {
     "mailroom:scan": web(get=EMPLOYEE, post=EMPLOYEE),  # no file sent: a message, after the permission check
     "mailroom:scan_file": web(get=EMPLOYEE),
     "mailroom:delete": web(get=MANAGER, post=MANAGER),
+    # Messages: everyone on the staff reads a client's messages and sends one client's business card;
+    # a message to many clients (the bulk action and its preview) is for managers, as exports are.
+    "messaging:client_tab": web(get=EMPLOYEE),
+    "messaging:send_vcard": web(
+        get=EMPLOYEE,
+        post=EMPLOYEE,
+        data={"recipient": "partner@example.pl", "subject": "Wizytówka", "body": "W załączniku"},
+    ),
+    "messaging:vcard": web(get=EMPLOYEE),
+    "messaging:preview": web(post=MANAGER, data=lambda o: {**_bulk(o), "subject": "Hej", "body": "Hej"}),
     "portal_staff:client_tab": web(get=EMPLOYEE),
     "portal_staff:invite": web(post=EMPLOYEE, data={"email": "nowy.portal@example.pl"}),
     "portal_staff:block": web(post=MANAGER),
@@ -248,6 +258,14 @@ RULES: dict[str, Rule] = {
     "api/clients/bulk/label_remove": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "label": o.label.pk}),
     "api/clients/bulk/set_status": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "status": "inactive"}),
     "api/clients/bulk/export": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "format": "csv"}),
+    "api/clients/bulk/send_message": api(
+        POST=MANAGER, data=lambda o: {**_bulk_api(o), "subject": "Hej", "body": "Hej"}
+    ),
+    "api/messages/preview": api(POST=MANAGER, data=lambda o: {"client_id": o.client.pk, "subject": "a", "body": "b"}),
+    "api/messages/variables": api(GET=MANAGER),
+    "api/clients/<client_id>/messages": api(GET=EMPLOYEE),
+    "api/clients/<client_id>/send-vcard": api(POST=EMPLOYEE, data={"recipient": "partner@example.pl"}),
+    "api/clients/<client_id>/vcard": api(GET=EMPLOYEE),
     # An export is its starter's alone (administrators included see only their own here).
     "api/exports/<export_id>": api(GET=OWNER_ONLY),
     "api/exports/<export_id>/download": api(GET=OWNER_ONLY),

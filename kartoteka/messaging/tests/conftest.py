@@ -23,7 +23,7 @@ class ScriptedInbox(Inbox):
         self.replies = list(replies)
         self.refused = 0
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         if self.replies:
             self.refused += 1
             return self.replies.pop(0)

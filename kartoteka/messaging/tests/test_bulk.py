@@ -32,7 +32,9 @@ def _run(actor, ids, subject=SUBJECT, body=BODY):
     selection = selection_from(list_name="clients", ids=ids)
     params = {"subject": subject, "body": body}
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return bulk_run(actor=actor, action_name="send_message", list_name="clients", selection=selection, params=params)
+        return bulk_run(
+            actor=actor, action_name="send_message", list_name="clients", selection=selection, params=params
+        )
 
 
 def _text(message) -> str:
@@ -86,7 +88,9 @@ def test_a_bad_template_changes_nothing_and_names_the_line(manager, inbox):
     with pytest.raises(ValidationError) as caught:
         _run(manager, [client.pk], subject="{{ client.__class__ }}")
     assert "subject" in caught.value.message_dict
-    assert not Message.objects.exists() and not Job.objects.exists() and inbox.messages == []
+    assert not Message.objects.exists()
+    assert not Job.objects.exists()
+    assert inbox.messages == []
 
 
 def test_queueing_3_or_3000_messages_takes_the_same_number_of_queries(settings, manager):
@@ -124,7 +128,9 @@ def test_the_confirmation_page_previews_the_message_for_the_first_selected_clien
     selection = {"ids": [str(second.pk), str(first.pk)], "mode": "ids", "list": "clients"}
     page = manager_client.post(url, selection)
     text = page.content.decode()
-    assert page.status_code == 200 and 'name="subject"' in text and 'id="message-preview-button"' in text
+    assert page.status_code == 200
+    assert 'name="subject"' in text
+    assert 'id="message-preview-button"' in text
     assert "client.first_name" in text  # the variables are listed
     preview = manager_client.post(
         reverse("messaging:preview"), {**selection, "subject": SUBJECT, "body": BODY}, headers={"HX-Request": "true"}

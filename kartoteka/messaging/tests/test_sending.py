@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 def _queue(*clients, subject="Wiadomość", body="Treść ąę"):
     now = timezone.now()
     return [
-        Message.objects.create(client=c, recipient=c.email, subject=subject, body=body, next_attempt_at=now,
-                               created_at=now)  # fmt: skip
+        Message.objects.create(
+            client=c, recipient=c.email, subject=subject, body=body, next_attempt_at=now, created_at=now
+        )
         for c in clients
     ]
 
@@ -48,12 +49,13 @@ def test_a_4xx_answer_is_retried_with_back_off_until_the_server_accepts(scripted
     message.refresh_from_db()
     assert (message.status, message.attempts, message.last_error) == ("sent", 3, "")
     assert message.sent_at is not None
-    assert [m["To"] for m in box.messages] == ["retry@example.pl"] and box.refused == 2
+    assert [m["To"] for m in box.messages] == ["retry@example.pl"]
+    assert box.refused == 2
 
 
 def test_a_5xx_answer_fails_at_once_with_the_servers_words(scripted):
     box = scripted("550 5.1.1 No such user here")
-    failing, fine = _queue(ClientFactory(email="nobody@example.pl"), ClientFactory(email="ok@example.pl"))
+    failing, _fine = _queue(ClientFactory(email="nobody@example.pl"), ClientFactory(email="ok@example.pl"))
     assert outbox_send_due() == {"sent": 1, "retry": 0, "failed": 1}
     failing.refresh_from_db()
     assert (failing.status, failing.attempts) == ("failed", 1)
@@ -79,7 +81,8 @@ def test_no_server_listening_is_a_temporary_failure(settings, inbox):
     (message,) = _queue(ClientFactory())
     assert outbox_send_due() == {"sent": 0, "retry": 1, "failed": 0}
     message.refresh_from_db()
-    assert message.status == "queued" and "Connection" in message.last_error
+    assert message.status == "queued"
+    assert "Connection" in message.last_error
 
 
 def test_the_back_off_doubles_and_is_capped(settings):
@@ -95,7 +98,8 @@ def test_a_message_left_sending_by_a_dead_worker_is_sent_again_by_the_sweep(inbo
     Message.objects.filter(pk=recent.pk).update(status="sending", claim="alive", claimed_at=timezone.now(), attempts=1)
     assert outbox_send_due()["sent"] == 0  # neither is queued: no second sender takes them
     done = jobs_maintain()  # the worker's sweep (the task it enqueues runs at once here)
-    assert done["messages.requeued"] == 1 and done["messages.woken"] == 1
+    assert done["messages.requeued"] == 1
+    assert done["messages.woken"] == 1
     stuck.refresh_from_db()
     recent.refresh_from_db()
     assert (stuck.status, stuck.attempts) == ("sent", 2)
@@ -109,6 +113,7 @@ def test_a_batch_goes_over_one_connection(inbox, monkeypatch):
 
     opened = []
     original = EmailBackend.open
+
     def counting_open(self):
         if self.connection is None:  # a new SMTP connection, not the check that one is open
             opened.append(1)
@@ -128,4 +133,5 @@ def test_the_local_default_writes_eml_files_with_polish_letters(settings, tmp_pa
     assert outbox_send_due()["sent"] == 1
     (written,) = tmp_path.iterdir()
     raw = written.read_text()
-    assert "plik@example.pl" in raw and "=?utf-8?" in raw.lower()
+    assert "plik@example.pl" in raw
+    assert "=?utf-8?" in raw.lower()

@@ -1,6 +1,8 @@
 """Message templates run in a sandbox: only {{ client.<variable> }}, conditions and a few filters;
 escapes, loops and unknown names are refused with the line, in English and Polish."""
 
+from typing import Any
+
 import pytest
 from django.utils import translation
 
@@ -58,7 +60,8 @@ def test_escapes_loops_and_calls_are_refused(source):
 def test_an_unknown_variable_and_a_syntax_error_name_their_line():
     assert str(_problem("Dzień dobry\n\n{{ client.nickname }}")) == "Line 3: unknown variable client.nickname."
     problem = _problem("a\n{% if client.city %}b")
-    assert problem.line == 2 and str(problem).startswith("Line 2: syntax error")
+    assert problem.line == 2
+    assert str(problem).startswith("Line 2: syntax error")
 
 
 def test_the_messages_are_polish_in_polish():
@@ -76,7 +79,8 @@ def test_a_template_longer_than_the_limit_is_refused():
 
 def test_the_variable_list_can_grow():
     assert {"first_name", "last_name", "name", "company", "email", "phone"} <= variable_names()
-    extra = register_variable(Variable("test_only", "Test", ("city",), lambda row: row["city"].upper()))
+    label: Any = "Test"
+    extra = register_variable(Variable("test_only", label, ("city",), lambda row: row["city"].upper()))
     try:
         assert render_text("{{ client.test_only }}", {"test_only": "ŁÓDŹ"}, max_length=100) == "ŁÓDŹ"
     finally:

@@ -31,7 +31,8 @@ def test_the_card_arrives_as_a_vcf_attachment_that_vobject_reads(employee_client
     with TestCase.captureOnCommitCallbacks(execute=True):
         done = employee_client.post(url, {"recipient": "Partner@Example.PL", "subject": "Wizytówka — Żółkiewski",
                                           "body": "W załączniku wizytówka.", "version": "3.0"})  # fmt: skip
-    assert done.status_code == 302 and done["Location"] == reverse("messaging:client_tab", args=[client.pk])
+    assert done.status_code == 302
+    assert done["Location"] == reverse("messaging:client_tab", args=[client.pk])
     (received,) = inbox.messages
     assert received["To"] == "partner@example.pl"
     attachment = _attachment(received)
@@ -44,10 +45,13 @@ def test_the_card_arrives_as_a_vcf_attachment_that_vobject_reads(employee_client
     message = Message.objects.get()
     assert (message.kind, message.status, message.sent_by) == ("vcard", "sent", employee)
     event = AuditEvent.objects.get(event_type="messaging.vcard.queued")
-    assert event.client_id == client.pk and event.details["recipient"] == "partner@example.pl"
+    assert event.client_id == client.pk
+    assert event.details["recipient"] == "partner@example.pl"
     # The client's Wiadomości tab shows it; its History names it.
     tab = employee_client.get(reverse("messaging:client_tab", args=[client.pk])).content.decode()
-    assert "Wizytówka — Żółkiewski" in tab and "partner@example.pl" in tab and 'data-status="sent"' in tab
+    assert "Wizytówka — Żółkiewski" in tab
+    assert "partner@example.pl" in tab
+    assert 'data-status="sent"' in tab
     history = employee_client.get(reverse("clients:history", args=[client.pk])).content.decode()
     assert "Business card sent to partner@example.pl" in history
 
@@ -58,7 +62,9 @@ def test_bad_input_is_a_message_per_field_and_nothing_is_queued(employee_client)
     page = employee_client.post(url, {"recipient": "not-an-address", "subject": "", "body": "x", "version": "5.0"})
     assert page.status_code == 422
     text = page.content.decode()
-    assert "Enter a valid e-mail address" in text and "This field is required." in text and "3.0 or 4.0" in text
+    assert "Enter a valid e-mail address" in text
+    assert "This field is required." in text
+    assert "3.0 or 4.0" in text
     assert not Message.objects.exists()
 
 
@@ -69,12 +75,14 @@ def test_the_api_sends_the_card_and_serves_it_alone(employee, inbox):
         sent = api.post(f"/api/clients/{client.pk}/send-vcard", {"recipient": "kto@example.pl", "version": "4.0"},
                         content_type=JSON)  # fmt: skip
     assert sent.status_code == 202, sent.content
-    assert sent.json()["kind"] == "vcard" and sent.json()["subject"] == "Business card: Anna Nowak"
+    assert sent.json()["kind"] == "vcard"
+    assert sent.json()["subject"] == "Business card: Anna Nowak"
     card = vobject.readOne(_attachment(inbox.messages[0]).get_payload(decode=True).decode())
     assert card.version.value == "4.0"
     assert api.post(f"/api/clients/{client.pk}/send-vcard", {"recipient": "x"}, content_type=JSON).status_code == 422
     three = api.get(f"/api/clients/{client.pk}/vcard")
-    assert three.status_code == 200 and three["Content-Type"].startswith("text/vcard")
+    assert three.status_code == 200
+    assert three["Content-Type"].startswith("text/vcard")
     assert vobject.readOne(three.content.decode()).version.value == "3.0"
     four = api.get(f"/api/clients/{client.pk}/vcard?version=4.0")
     assert vobject.readOne(four.content.decode()).version.value == "4.0"
@@ -82,7 +90,9 @@ def test_the_api_sends_the_card_and_serves_it_alone(employee, inbox):
     listed = api.get(f"/api/clients/{client.pk}/messages").json()
     assert [m["recipient"] for m in listed["items"]] == ["kto@example.pl"]
     assert api.get("/api/clients/999999/vcard").status_code == 404
-    assert api.post("/api/clients/999999/send-vcard", {"recipient": "a@example.pl"}, content_type=JSON).status_code == 404
+    assert (
+        api.post("/api/clients/999999/send-vcard", {"recipient": "a@example.pl"}, content_type=JSON).status_code == 404
+    )
 
 
 def test_the_row_options_and_the_client_page_offer_it(employee_client):
@@ -114,8 +124,10 @@ def test_the_tab_pages_newest_first(employee_client):
         Message.objects.create(client=client, recipient="a@example.pl", subject=f"Temat {n:02d}",
                                next_attempt_at=now, created_at=now, status="sent")  # fmt: skip
     first = employee_client.get(reverse("messaging:client_tab", args=[client.pk])).content.decode()
-    assert "Temat 29" in first and "Temat 04" not in first
+    assert "Temat 29" in first
+    assert "Temat 04" not in first
     assert "?cursor=" in first
     cursor = first.split("?cursor=")[1].split('"')[0]
     second = employee_client.get(reverse("messaging:client_tab", args=[client.pk]) + f"?cursor={cursor}")
-    assert "Temat 04" in second.content.decode() and "Temat 29" not in second.content.decode()
+    assert "Temat 04" in second.content.decode()
+    assert "Temat 29" not in second.content.decode()

@@ -119,4 +119,6 @@ class VcardSendIn(InputSchema):
         description="The e-mail's text; left out: a short default.",
         json_schema_extra={"maxLength": BODY_MAX, "pattern": _BODY_TEXT_PATTERN},
     )
-    version: Literal["3.0", "4.0"] | None = Field(None, description="vCard version of the attachment; 3.0 by default.")
+    version: Text | None = Field(
+        None, description="vCard version of the attachment; 3.0 by default.", json_schema_extra={"enum": ["3.0", "4.0"]}
+    )

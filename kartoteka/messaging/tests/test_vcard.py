@@ -80,6 +80,10 @@ def test_the_api_sends_the_card_and_serves_it_alone(employee, inbox):
     card = vobject.readOne(_attachment(inbox.messages[0]).get_payload(decode=True).decode())
     assert card.version.value == "4.0"
     assert api.post(f"/api/clients/{client.pk}/send-vcard", {"recipient": "x"}, content_type=JSON).status_code == 422
+    wrong = api.post(f"/api/clients/{client.pk}/send-vcard", {"recipient": "a@example.pl", "version": "2.1"},
+                     content_type=JSON)  # fmt: skip
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"] == {"version": ["Choose vCard version 3.0 or 4.0."]}
     three = api.get(f"/api/clients/{client.pk}/vcard")
     assert three.status_code == 200
     assert three["Content-Type"].startswith("text/vcard")
@@ -131,3 +135,18 @@ def test_the_tab_pages_newest_first(employee_client):
     second = employee_client.get(reverse("messaging:client_tab", args=[client.pk]) + f"?cursor={cursor}")
     assert "Temat 04" in second.content.decode()
     assert "Temat 29" not in second.content.decode()
+
+
+def test_a_permanently_deleted_client_takes_its_messages_along(administrator):
+    from django.utils import timezone
+
+    from kartoteka.clients.services import client_archive, client_delete
+
+    client = ClientFactory()
+    now = timezone.now()
+    Message.objects.create(client=client, recipient="a@example.pl", subject="Temat", body="Treść osobista",
+                           next_attempt_at=now, created_at=now)  # fmt: skip
+    client_archive(actor=administrator, client=client)
+    client.refresh_from_db()
+    client_delete(actor=administrator, client=client)
+    assert not Message.objects.exists()

@@ -104,7 +104,11 @@ def messages_queue(
     batch: list[tuple[Any, ...]] = []
     count = 0
     for row in rows.iterator(chunk_size=2000):
-        rendered_subject, rendered_body = render_for(row, *compiled)
+        try:
+            rendered_subject, rendered_body = render_for(row, *compiled)
+        except templating.TemplateProblem as exc:  # checked templates render; this one client's values did not
+            logger.warning("Message to client %s not rendered: %s", row["id"], exc)
+            continue
         batch.append((row["id"], row["email"], rendered_subject, rendered_body, job_id, sender_id))
         if len(batch) >= INSERT_BATCH:
             count += _insert(batch, now)

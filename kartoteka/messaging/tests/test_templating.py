@@ -87,3 +87,8 @@ def test_the_variable_list_can_grow():
         from kartoteka.messaging import variables
 
         variables._VARIABLES.pop(extra.name)
+
+
+def test_a_template_that_fails_for_every_client_is_refused_when_given():
+    problem = _problem("{% if client.city > 5 %}x{% endif %}")
+    assert "cannot be rendered" in str(problem)

@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils import timezone
 
 from kartoteka.audit.services import audit_record_bulk
 from kartoteka.clients.models import Client
 from kartoteka.core.demo import register_demo
-from kartoteka.exports.vcard import card_from_client, vcard
+from kartoteka.exports.vcard import FIELDS as CARD_FIELDS
+from kartoteka.exports.vcard import card_from_values, vcard
 from kartoteka.messaging.models import Message
 
 WITH_NEWSLETTER = 0.05  # share of the demo clients on the newsletter
@@ -32,17 +34,16 @@ def seed_messages(*, rng: random.Random, client_ids: Sequence[int]) -> str:
     chosen = sorted(rng.sample(list(client_ids), count)) if count else []
     sent_at = timezone.now() - dt.timedelta(days=7)
     clients = Client.objects.filter(id__in=chosen, archived_at__isnull=True).exclude(email="").order_by("id")
-    rows = list(clients.values_list("id", "email", "first_name", "last_name"))
-    refused = {rows[0][0]} if rows else set()
-    messages = [_newsletter(pk, address, f"{first} {last}".strip(), sent_at, pk in refused)
-                for pk, address, first, last in rows]  # fmt: skip
-    cards = [_card(client, sent_at + dt.timedelta(days=2)) for client in clients[:2]]
+    rows = list(clients.values(*CARD_FIELDS))  # one query: the newsletter's rows and the cards' values
+    refused = {rows[0]["id"]} if rows else set()
+    messages = [_newsletter(row, sent_at, row["id"] in refused) for row in rows]
+    cards = [_card(row, sent_at + dt.timedelta(days=2)) for row in rows[:2]]
     Message.objects.bulk_create([*messages, *cards], batch_size=1000)
     if rows:
         audit_record_bulk(
             actor=None,
             event_type="messaging.message.queued",
-            clients=Client.objects.filter(id__in=[r[0] for r in rows]),
+            clients=Client.objects.filter(id__in=[row["id"] for row in rows]),
             details={"action": "send_message", "params": {"subject": SUBJECT}, "count": len(rows)},
         )
     return (
@@ -50,10 +51,11 @@ def seed_messages(*, rng: random.Random, client_ids: Sequence[int]) -> str:
     )
 
 
-def _newsletter(client_id: int, address: str, name: str, when: dt.datetime, refused: bool) -> Message:
+def _newsletter(row: dict[str, Any], when: dt.datetime, refused: bool) -> Message:
+    name = f"{row['first_name']} {row['last_name']}".strip()
     return Message(
-        client_id=client_id,
-        recipient=address,
+        client_id=row["id"],
+        recipient=row["email"],
         subject=SUBJECT,
         body=BODY.format(name=name),
         status=Message.Status.FAILED if refused else Message.Status.SENT,
@@ -65,15 +67,16 @@ def _newsletter(client_id: int, address: str, name: str, when: dt.datetime, refu
     )
 
 
-def _card(client: Client, when: dt.datetime) -> Message:
+def _card(row: dict[str, Any], when: dt.datetime) -> Message:
+    card = card_from_values(row)
     return Message(
-        client=client,
+        client_id=row["id"],
         kind=Message.Kind.VCARD,
         recipient="partner@example.pl",
-        subject=f"Wizytówka: {client.display_name}",
+        subject=f"Wizytówka: {card.formatted_name}",
         body="Dzień dobry,\n\nw załączniku wizytówka.",
-        attachment_name=f"client-{client.pk}.vcf",
-        attachment=vcard(card_from_client(client)),
+        attachment_name=f"client-{row['id']}.vcf",
+        attachment=vcard(card),
         status=Message.Status.SENT,
         attempts=1,
         next_attempt_at=when,

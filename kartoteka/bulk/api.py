@@ -5,7 +5,7 @@ action, each with its own parameters in the OpenAPI schema. It answers 200 with 
 the selection is small, or 202 with the job to poll (`GET /api/jobs/{id}`) when it is large.
 """
 
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from django.http import HttpRequest
 from django.utils import translation
@@ -106,6 +106,16 @@ def _add_bulk_endpoint(action: BulkAction) -> None:
         for p in action.params
     }
     required = tuple(p.name for p in action.params if p.required) + (("confirm_count",) if action.final else ())
+    if len(action.lists) > 1:  # e.g. export: from the client list (the default) or the archive
+        list_type: Any = Literal[action.lists]
+        fields["list"] = (
+            list_type,
+            Field(
+                list_name,
+                description="The list the clients are selected from, as in the web UI: `clients` (the client "
+                "list, the default) or `archive`; `ids` outside it are skipped, `filter` has that list's meaning.",
+            ),
+        )
 
     def rules(schema: dict[str, Any]) -> None:
         _one_of_ids_or_filter(schema)
@@ -118,11 +128,12 @@ def _add_bulk_endpoint(action: BulkAction) -> None:
 
     def endpoint(request: HttpRequest, payload: Any) -> Status[Any]:
         data = payload.model_dump()
-        selection = services.selection_from(list_name=list_name, ids=data["ids"], filter_params=data["filter"])
+        chosen = data.get("list") or list_name
+        selection = services.selection_from(list_name=chosen, ids=data["ids"], filter_params=data["filter"])
         outcome = services.bulk_run(
             actor=_actor(request),
             action_name=action.name,
-            list_name=list_name,
+            list_name=chosen,
             selection=selection,
             params={p.name: data.get(p.name) for p in action.params},
             confirm_count=data["confirm_count"],
@@ -148,7 +159,8 @@ def _add_bulk_endpoint(action: BulkAction) -> None:
     endpoint.__name__ = f"bulk_{action.name}"
     with translation.override("en"):
         summary = str(action.label)
-        doc = f"{summary} ({'archive' if list_name == ARCHIVE else 'client list'}; needs `{action.permission}`)."
+        lists = " or ".join("archive" if name == ARCHIVE else "client list" for name in action.lists)
+        doc = f"{summary} ({lists}; needs `{action.permission}`)."
     router.post(
         f"/clients/bulk/{action.name}",
         response={200: FileReportOut if action.output else ReportOut, 202: JobAcceptedOut, **BODY_ERRORS},

@@ -11,6 +11,13 @@ set-based ways, never a query per client:
   queryset (used as a subquery, so no list of ids travels to the database), returning
   `{client id: cell}`; `value` then gets that as `row["<key>"]`.
 
+A chunk is read column by column: a column without `value` takes its first field's (or the
+batch's) values as they are, optionally through `convert(values)`, which turns the whole
+chunk's values into cells at once; `value(row)` is the general way, called per client with a
+dict of the row. The client's own columns keep Python out of the way of a million rows: their
+text is put together by the database (name, address, status) and dates are converted per
+chunk (docs/decisions.md, "Exports: the database puts the cells together").
+
 Apps that add columns (contact persons count, account manager, custom attributes) register
 them from their own `export_columns.py`, which this module discovers, so `exports` never lists
 them (DESIGN.md: the import arrows point from the feature app to the shared one).
@@ -22,13 +29,12 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Expression, F, QuerySet, TextField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Aggregate, Case, Expression, F, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Concat, Trim
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -60,16 +66,11 @@ class Column:
     annotations: Mapping[str, Callable[[], Expression]] | None = None  # name -> ORM expression
     batch: Callable[[QuerySet[Client]], Mapping[int, Any]] | None = None  # one query per chunk
     value: Callable[[Row], Any] | None = None  # the cell from the row; default: the first field
+    convert: Callable[[Sequence[Any]], Sequence[Any]] | None = None  # a chunk's values -> its cells
     default: bool = False  # offered ticked when the user has no saved choice
     order: int = 1000  # position among the offered columns
     permission: str = ""  # the actor needs it to export this column
     phone: bool = False  # text holding a phone number (kept verbatim in spreadsheets; see neutralise)
-
-    def getter(self) -> Callable[[Row], Any]:
-        """The function that makes this column's cell from a row."""
-        if self.value is not None:
-            return self.value
-        return itemgetter(self.key if self.batch is not None else self.fields[0])
 
 
 _COLUMNS: dict[str, Column] = {}
@@ -138,8 +139,36 @@ def local(value: dt.datetime | str | None) -> dt.datetime | None:
     return value.astimezone(_zone(settings.TIME_ZONE)).replace(tzinfo=None, second=0, microsecond=0)
 
 
+def local_all(values: Sequence[str | None]) -> list[dt.datetime | None]:
+    """`local` for a chunk's stored times, fast: the office's offset is worked out once per UTC
+    hour (time zones change their offset on the hour) and added to the minute.
+
+    Takes the text as SQLite ("2026-03-14 14:09:30.123456", UTC) or PostgreSQL ("...+00")
+    writes it; any other form goes through `local`.
+    """
+    offsets: dict[str, dt.timedelta] = {}
+    parse = dt.datetime.fromisoformat
+    cells: list[dt.datetime | None] = []
+    append = cells.append
+    for value in values:
+        if not value or not isinstance(value, str):
+            append(local(value))
+            continue
+        offset_part = value[19:].removesuffix("+00")  # what follows the seconds, but for UTC's "+00"
+        if len(value) < 16 or value[10] != " " or "+" in offset_part or "-" in offset_part:
+            append(local(value))  # not UTC text as the database writes it: parse it fully
+            continue
+        hour = value[:13]
+        offset = offsets.get(hour)
+        if offset is None:
+            utc = parse(hour + ":00").replace(tzinfo=dt.UTC)
+            offset = offsets[hour] = utc.astimezone(_zone(settings.TIME_ZONE)).utcoffset() or dt.timedelta()
+        append(parse(value[:16]) + offset)
+    return cells
+
+
 def stored_time(field: str) -> dict[str, Any]:
-    """A date-and-time column's source: the field read as text and parsed by `local`.
+    """A date-and-time column's source: the field read as text and converted per chunk (`local_all`).
 
     Django's per-value converter (a regular expression per row on SQLite) was a third of the
     time of a 100,000-row CSV; `datetime.fromisoformat` is a C function.
@@ -148,20 +177,28 @@ def stored_time(field: str) -> dict[str, Any]:
     return {
         "fields": (name,),
         "annotations": {name: lambda: Cast(field, TextField())},
-        "value": lambda row: local(row[name]),
+        "convert": local_all,
     }
 
 
-def _address(row: Row) -> str:
-    town = " ".join(p for p in (row["postal_code"], row["city"]) if p)
-    parts = [row["street"], town]
-    if row["country"] and row["country"] != "PL":
-        parts.append(row["country"])
-    return ", ".join(p for p in parts if p)
+def _name() -> Expression:
+    """First and last name, as the database joins them (the column's text for a million rows)."""
+    return Trim(Concat(F("first_name"), Value(" "), F("last_name"), output_field=TextField()))
 
 
-def _name(row: Row) -> str:
-    return f"{row['first_name']} {row['last_name']}".strip()
+def _address() -> Expression:
+    """Street, "postal code city" and a country other than Poland, the present ones joined by ", "."""
+    town = Trim(Concat(F("postal_code"), Value(" "), F("city"), output_field=TextField()))
+    has_street, has_town = ~Q(street=""), ~Q(postal_code="") | ~Q(city="")
+    abroad = ~Q(country__in=["", "PL"])
+    return Concat(
+        F("street"),
+        Case(When(has_street & (has_town | abroad), then=Value(", ")), default=Value("")),
+        town,
+        Case(When(has_town & abroad, then=Value(", ")), default=Value("")),
+        Case(When(abroad, then=F("country")), default=Value("")),
+        output_field=TextField(),
+    )
 
 
 def _status_label() -> Expression:
@@ -170,25 +207,56 @@ def _status_label() -> Expression:
     return Case(*whens, default=F("status"))
 
 
+class IdList(Aggregate):
+    """The ids of a group of rows, joined by commas: GROUP_CONCAT (SQLite), STRING_AGG (PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(distinct)s%(expressions)s::text, ',')",
+            **extra_context,
+        )
+
+
+class _JoinedNames(dict[str | None, str]):
+    """ids text ("3,7") -> the names of those groups, sorted and joined by ", "; each once per chunk."""
+
+    def __init__(self, names: Mapping[int, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, key: str | None) -> str:
+        found = [self.names[int(i)] for i in key.split(",") if int(i) in self.names] if key else []
+        value = self[key] = ", ".join(sorted(found, key=str.casefold))
+        return value
+
+
 def _names_of(model: Any, field: str) -> Callable[[QuerySet[Client]], Mapping[int, str]]:
     """Per chunk: client id -> the names of its groups (labels), sorted, joined by ", ".
 
-    One query over the through table for the chunk's ids; the names come from one query over the
-    (few) groups, so no join repeats a name per membership.
+    One query over the through table groups the chunk's memberships by client in the database
+    (IdList); the names come from one query over the (few) groups, and each combination of
+    groups is joined once per chunk, so Python does no work per membership.
     """
     m2m: Any = Client._meta.get_field(field)
     through = m2m.remote_field.through
-    client_column, set_column = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+    client_column, set_column = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
 
     def batch(clients: QuerySet[Client]) -> Mapping[int, str]:
-        names = dict(model.objects.values_list("id", "name"))
-        found: dict[int, list[str]] = {}
-        pairs = through.objects.filter(**{f"{client_column}__in": clients.order_by().values("id")}).values_list(
-            f"{client_column}_id", f"{set_column}_id"
+        joined = _JoinedNames(dict(model.objects.values_list("id", "name")))
+        keys = dict(
+            through.objects.filter(**{f"{client_column}__in": clients.order_by().values("id")})
+            .order_by()
+            .values(client_column)
+            .annotate(ids=IdList(set_column))
+            .values_list(client_column, "ids")
         )
-        for client_id, set_id in pairs.iterator(chunk_size=10_000):
-            found.setdefault(client_id, []).append(names[set_id])
-        return {client_id: ", ".join(sorted(values, key=str.casefold)) for client_id, values in found.items()}
+        return dict(zip(keys, map(joined.__getitem__, keys.values()), strict=True))
 
     return batch
 
@@ -198,8 +266,8 @@ for _column in (
     Column(
         "name",
         pgettext_lazy("export column", "Name"),
-        fields=("first_name", "last_name"),
-        value=_name,
+        fields=("export_name",),
+        annotations={"export_name": _name},
         default=True,
         order=20,
     ),
@@ -212,8 +280,8 @@ for _column in (
     Column(
         "address",
         _("Address"),
-        fields=("street", "postal_code", "city", "country"),
-        value=_address,
+        fields=("export_address",),
+        annotations={"export_address": _address},
         default=True,
         order=70,
     ),

@@ -22,7 +22,7 @@ from kartoteka.core.actors import Actor, user_of
 from kartoteka.core.errors import ValidationError
 from kartoteka.exports.columns import columns_for, default_keys, get_columns
 from kartoteka.exports.models import ExportPreference
-from kartoteka.exports.rows import export_rows
+from kartoteka.exports.rows import export_cells
 from kartoteka.exports.writers import FORMATS, Writer
 
 DEFAULT_FORMAT = "xlsx"
@@ -75,7 +75,8 @@ class ExportSink:
         self.writer = writer
 
     def add(self, clients: QuerySet[Client]) -> int:
-        return self.writer.write(export_rows(clients, self.writer.columns))
+        count, cells = export_cells(clients, self.writer.columns)
+        return self.writer.write_cells(count, cells) if count else 0
 
     def close(self) -> None:
         self.writer.close()

@@ -64,7 +64,8 @@ def job_items(request: HttpRequest, job_id: int, params: Query[JobItemParams]) -
 
 @router.get("/jobs/{job_id}/file", response={200: None, **ERRORS}, url_name="job_file")
 def job_file(request: HttpRequest, job_id: int) -> FileResponse:
-    """Download the file the job produced (only its starter and administrators); 404 once it expired."""
+    """Download the file the job produced (only the user who started the job; 404 for anyone else,
+    administrators included, and once it expired)."""
     job, path = selectors.job_file_get(actor=_actor(request), job_id=job_id)
     response = FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
     if job.file_content_type:

@@ -6,12 +6,14 @@ from typing import Any, Literal
 from django.urls import reverse
 from ninja import Field, Schema
 
+from kartoteka.jobs.selectors import job_file_allowed
+
 
 class JobFileOut(Schema):
     name: str
     size: int | None
     expires_at: dt.datetime | None = Field(description="The file is deleted after this time.")
-    url: str = Field(description="Download it (only its starter and administrators may).")
+    url: str = Field(description="Download it (only the user who started the job may).")
 
 
 class JobOut(Schema):
@@ -30,15 +32,19 @@ class JobOut(Schema):
     percent: int
     result: dict[str, Any] = Field(description='{"selected", "changed", "skipped": {reason: count}}')
     error: str = Field(description="Why the job failed, as a sentence for the user; empty otherwise.")
-    file: JobFileOut | None = Field(description="The file the job produced, while it is kept.")
+    file: JobFileOut | None = Field(
+        description="The file the job produced, while it is kept; shown only to the user who started the job."
+    )
 
     @staticmethod
     def resolve_started_by(obj: Any) -> str | None:
         return obj.started_by.username if obj.started_by else None
 
     @staticmethod
-    def resolve_file(obj: Any) -> dict[str, Any] | None:
-        if not obj.file_path:
+    def resolve_file(obj: Any, context: Any) -> dict[str, Any] | None:
+        request = (context or {}).get("request")
+        actor = getattr(request, "auth", None)
+        if not obj.file_path or actor is None or not job_file_allowed(actor=actor, job=obj):
             return None
         return {
             "name": obj.file_name,

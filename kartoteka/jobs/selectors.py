@@ -82,9 +82,20 @@ def job_items_skipped(*, job: Job, limit: int) -> list[tuple[int, str]]:
     return list(skipped.order_by("id").values_list("object_id", "outcome")[:limit])
 
 
+def job_file_allowed(*, actor: Actor, job: Job) -> bool:
+    """Only the user who started a job may download its file: an export is client data in bulk
+    (R8, "only the user who asked may download them"), so administrators, who may see every job
+    and its report, do not get its file. The one rule for the web page, the jobs API and the exports API."""
+    user = user_of(actor)
+    return user is not None and job.started_by_id is not None and job.started_by_id == user.pk
+
+
 def job_file_get(*, actor: Actor, job_id: int) -> tuple[Job, Path]:
-    """The job's file, for its starter and administrators; NotFound when there is none (or it expired)."""
+    """The job's file, for the user who started the job; NotFound when there is none (or it
+    expired) and for anyone else."""
     job = job_get(actor=actor, job_id=job_id)
+    if not job_file_allowed(actor=actor, job=job):
+        raise NotFound(_("Only the user who started this job may download its file."))
     path = Path(settings.KARTOTEKA_JOB_FILES_DIR) / Path(job.file_path).name if job.file_path else None
     expired = job.file_expires_at is not None and job.file_expires_at <= timezone.now()
     if path is None or expired or not path.is_file():

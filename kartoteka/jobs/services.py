@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -210,18 +211,30 @@ def files_dir() -> Path:
     return path
 
 
+PARTIAL = ".part"  # a file being written: renamed to its final name once complete
+_STORED = re.compile(r"([0-9]{1,19})-[A-Za-z0-9_-]+(\.part)?")
+
+
 @contextmanager
 def job_file_write(*, job_id: int, name: str, content_type: str, keep_hours: int | None = None) -> Iterator[IO[bytes]]:
     """Write the job's file (one per job) under a random name; it is kept `keep_hours` hours
-    (default KARTOTEKA_JOB_FILES_KEEP_HOURS; a kind may keep its files shorter, e.g. exports)."""
+    (default KARTOTEKA_JOB_FILES_KEEP_HOURS; a kind may keep its files shorter, e.g. exports).
+
+    Every attempt writes a new file from its start, as `<name>.part` until it is complete: a
+    retried run never appends to what an earlier one left, and what a worker killed mid-way
+    leaves is removed here (the next attempt) or by the worker's maintenance (job_files_expire).
+    """
+    _remove_leftovers(job_id)
     stored = f"{job_id}-{secrets.token_urlsafe(24)}"
     path = files_dir() / stored
+    partial = path.with_name(stored + PARTIAL)
     try:
-        with path.open("xb") as handle:
-            path.chmod(0o600)
+        with partial.open("xb") as handle:
+            partial.chmod(0o600)
             yield handle
+        partial.replace(path)
     except BaseException:
-        path.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
     old = Job.objects.filter(pk=job_id).values_list("file_path", flat=True).first()
     keep = dt.timedelta(hours=settings.KARTOTEKA_JOB_FILES_KEEP_HOURS if keep_hours is None else keep_hours)
@@ -240,8 +253,18 @@ def _remove_file(stored: str) -> None:
     (files_dir() / Path(stored).name).unlink(missing_ok=True)
 
 
+def _remove_leftovers(job_id: int) -> None:
+    """Before an attempt writes: the files of this job other than the one it keeps (an earlier
+    attempt's half-written file, a file whose attempt died before the job recorded it)."""
+    kept = Job.objects.filter(pk=job_id).values_list("file_path", flat=True).first()
+    for path in files_dir().glob(f"{job_id}-*"):
+        if _STORED.fullmatch(path.name) and path.name != kept:
+            path.unlink(missing_ok=True)
+
+
 def job_files_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete the files kept past their time (the job stays, with its report); returns how many."""
+    """Delete the files kept past their time (the job stays, with its report), and the files no
+    job keeps (job_files_leftover_remove); returns how many files went."""
     now = now or timezone.now()
     expired = list(
         Job.objects.filter(file_expires_at__lt=now).exclude(file_path="").values_list("pk", "file_path")[:1000]
@@ -251,7 +274,48 @@ def job_files_expire(*, now: dt.datetime | None = None) -> int:
             file_path="", file_size=None, file_expires_at=None, file_content_type=""
         ):
             _remove_file(stored)
-    return len(expired)
+    return len(expired) + job_files_leftover_remove(now=now)
+
+
+def job_files_leftover_remove(*, now: dt.datetime | None = None) -> int:
+    """Delete the files in KARTOTEKA_JOB_FILES_DIR that no job keeps; returns how many.
+
+    They are what a worker killed mid-export leaves (a half-written `.part` file of a job that
+    is no longer running: re-queued, failed or cancelled), or the file of a run whose job was
+    rolled back. The file of a running job is left alone (it is being written), and so is any
+    file younger than KARTOTEKA_JOB_STALE_AFTER: a small export writes its file inside its
+    request's transaction, before its job is visible to the worker.
+    """
+    now = now or timezone.now()
+    written_before = now.timestamp() - settings.KARTOTEKA_JOB_STALE_AFTER
+    found: dict[int, list[Path]] = {}
+    for path in files_dir().iterdir():  # listed before the jobs are read: a file made after is not seen
+        match = _STORED.fullmatch(path.name)
+        try:
+            old_enough = match is not None and path.stat().st_mtime < written_before
+        except FileNotFoundError:
+            continue
+        if match is not None and old_enough:
+            found.setdefault(int(match.group(1)), []).append(path)
+    removed = 0
+    ids = sorted(found)
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        jobs = {
+            pk: (status, kept)
+            for pk, status, kept in Job.objects.filter(pk__in=batch).values_list("pk", "status", "file_path")
+        }
+        for job_id in batch:
+            status, kept = jobs.get(job_id, ("", ""))
+            if status == Job.Status.RUNNING:
+                continue
+            for path in found[job_id]:
+                if path.name != kept:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+    if removed:
+        logger.warning("Removed %s job file(s) no job keeps (a worker that died mid-write?)", removed)
+    return removed
 
 
 # --- stale jobs ------------------------------------------------------------------------------

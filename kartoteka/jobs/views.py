@@ -40,6 +40,7 @@ def job_detail_view(request: AuthedRequest, job_id: int) -> HttpResponse:
         "title": job_title(job),
         "report_template": "",
         "failure_note": (kind or JobKind).failure_note,
+        "can_download": selectors.job_file_allowed(actor=request.user, job=job),
     }
     if kind is not None and kind.report_template:
         context.update(kind.report_context(job, request.user), report_template=kind.report_template)
@@ -64,7 +65,7 @@ def job_cancel_view(request: AuthedRequest, job_id: int) -> HttpResponse:
 
 @require_GET
 def job_file_view(request: AuthedRequest, job_id: int) -> FileResponse:
-    """The job's file, for its starter and administrators only (others get 404, as for the job)."""
+    """The job's file, for the user who started the job only (jobs.selectors.job_file_allowed; others get 404)."""
     try:
         job, path = selectors.job_file_get(actor=request.user, job_id=job_id)
     except NotFound as exc:

@@ -1,6 +1,9 @@
 """Jobs of any kind: files only their starter may fetch, cancelling, the bell, the API, the seams."""
 
 import ast
+import os
+import time
+from types import SimpleNamespace
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from kartoteka.jobs.services import (
     job_cancel,
     job_create,
     job_fail,
+    job_file_write,
     job_files_expire,
     job_start,
     jobs_maintain,
@@ -54,8 +58,8 @@ def test_a_job_writes_its_file_under_a_random_name_that_only_its_owner_can_read(
     assert job.file_expires_at > timezone.now() + timedelta(hours=settings.KARTOTEKA_JOB_FILES_KEEP_HOURS - 1)
 
 
-@pytest.mark.parametrize(("who", "status"), [("manager", 200), ("employee", 404), ("administrator", 200)])
-def test_only_the_starter_and_administrators_may_download_a_jobs_file(client, manager, request, who, status):
+@pytest.mark.parametrize(("who", "status"), [("manager", 200), ("employee", 404), ("administrator", 404)])
+def test_only_the_starter_may_download_a_jobs_file(client, manager, request, who, status):
     job = file_job(manager, content="tajne,dane\n")
     client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("jobs:file", args=[job.pk]))
@@ -66,13 +70,28 @@ def test_only_the_starter_and_administrators_may_download_a_jobs_file(client, ma
         assert response["Content-Type"] == "text/csv"
 
 
-@pytest.mark.parametrize(("who", "status"), [("manager", 200), ("employee", 404), ("administrator", 200)])
+@pytest.mark.parametrize(("who", "status"), [("manager", 200), ("employee", 404), ("administrator", 404)])
 def test_the_api_serves_a_jobs_file_to_the_same_people(manager, request, who, status):
     job = file_job(manager)
     api = token_client(request.getfixturevalue(who))
     assert api.get(f"/api/jobs/{job.pk}/file").status_code == status
     if status == 200:
         assert api.get(f"/api/jobs/{job.pk}").json()["file"]["name"] == "report.csv"
+
+
+def test_an_administrator_sees_another_users_job_but_not_its_file(client, manager, administrator):
+    job = file_job(manager, content="tajne,dane\n")
+    api = token_client(administrator)
+    shown = api.get(f"/api/jobs/{job.pk}").json()
+    assert shown["status"] == "succeeded"  # the job and its report, yes
+    assert shown["file"] is None  # no link to a file they may not fetch
+    client.force_login(administrator)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert reverse("jobs:file", args=[job.pk]) not in page
+    assert "Only the user who started this job may download its file." in page
+    own = file_job(administrator)
+    assert api.get(f"/api/jobs/{own.pk}").json()["file"]["name"] == "report.csv"
+    assert api.get(f"/api/jobs/{own.pk}/file").status_code == 200
 
 
 def test_expired_files_are_deleted_and_no_longer_served(manager_client, manager, settings):
@@ -94,6 +113,77 @@ def test_the_job_page_offers_the_file_while_it_is_kept(manager_client, manager):
     page = manager_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert reverse("jobs:file", args=[job.pk]) in page
     assert "report.csv" in page
+
+
+def _killed_while_writing(job, data=b"a,b\n1,"):
+    """What a worker killed (SIGKILL, out of memory) mid-write leaves: its file half-written under
+    the `.part` name. The writing is left suspended, never finished nor cleaned up, as a kill leaves it."""
+    writing = job_file_write(job_id=job.pk, name="report.csv", content_type="text/csv")
+    handle = writing.__enter__()
+    handle.write(data)
+    handle.flush()
+    return writing
+
+
+def _files(settings):
+    return sorted(p.name for p in Path(settings.KARTOTEKA_JOB_FILES_DIR).iterdir())
+
+
+def _age(path, seconds):
+    old = time.time() - seconds
+    os.utime(path, (old, old))
+
+
+def test_the_maintenance_removes_the_half_written_file_of_a_job_whose_worker_died(manager, settings):
+    kept = file_job(manager)
+    dead = job_create(actor=manager, kind="test.file", action="test.export", parameters={})
+    job_start(job_id=dead.pk)
+    dying = _killed_while_writing(dead)
+    running = job_create(actor=manager, kind="test.file", action="test.export", parameters={})
+    job_start(job_id=running.pk)
+    writing = _killed_while_writing(running)  # a live worker, still writing
+    directory = Path(settings.KARTOTEKA_JOB_FILES_DIR)
+    [dead_part] = directory.glob(f"{dead.pk}-*.part")
+    [running_part] = directory.glob(f"{running.pk}-*.part")
+    (directory / "999999-gone.part").write_bytes(b"x")  # a job rolled back, or deleted since
+    (directory / "notes.txt").write_bytes(b"not a job's")
+    for path in directory.iterdir():
+        _age(path, settings.KARTOTEKA_JOB_STALE_AFTER + 60)
+    Job.objects.filter(pk=dead.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+
+    done = jobs_maintain()  # the dead worker's job goes back to the queue, its leftover goes
+
+    assert done["resumed"] == 1
+    assert done["files_expired"] == 2
+    assert not dead_part.exists()
+    assert running_part.exists()  # a running job's file is being written
+    assert _files(settings) == sorted([kept.file_path, running_part.name, "notes.txt"])
+    assert (directory / kept.file_path).read_text() == "a,b\n1,2\n"
+    del dying, writing
+
+
+def test_a_young_leftover_waits_it_may_be_a_request_still_writing_inside_its_transaction(manager, settings):
+    job = job_create(actor=manager, kind="test.file", action="test.export", parameters={})
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
+    writing = _killed_while_writing(job)
+    assert job_files_expire() == 0
+    later = timezone.now() + timedelta(seconds=settings.KARTOTEKA_JOB_STALE_AFTER + 1)
+    assert job_files_expire(now=later) == 1
+    assert _files(settings) == []
+    del writing
+
+
+def test_a_retried_job_writes_its_file_anew_and_never_onto_the_half_written_one(manager, settings):
+    job = job_create(actor=manager, kind="test.file", action="test.export", parameters={"content": "x,y\n"})
+    job_start(job_id=job.pk)
+    dying = _killed_while_writing(job, b"HALF-WRITTEN")
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED)  # as jobs_resume_stale does
+    job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert _files(settings) == [job.file_path]  # the leftover went when the retry began
+    assert (Path(settings.KARTOTEKA_JOB_FILES_DIR) / job.file_path).read_bytes() == b"x,y\n"
+    del dying
 
 
 # --- cancelling ------------------------------------------------------------------------------
@@ -162,7 +252,7 @@ def test_the_file_url_in_the_api_follows_the_script_prefix(manager):
     before = get_script_prefix()
     set_script_prefix("/crm/")
     try:
-        file = JobOut.resolve_file(job)
+        file = JobOut.resolve_file(job, {"request": SimpleNamespace(auth=manager)})
     finally:
         set_script_prefix(before)
     assert file is not None

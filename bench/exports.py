@@ -162,13 +162,13 @@ def _writer_only(fmt: str) -> dict[str, Any]:
     return {"seconds": round(seconds, 2), "rows": rows}
 
 
-def _rows_list() -> list[list[Any]]:
+def _rows_list() -> list[tuple[Any, ...]]:
     from kartoteka.clients.models import Client
     from kartoteka.exports.columns import get_columns
     from kartoteka.exports.rows import export_rows
 
     columns = get_columns(COLUMNS)
-    rows: list[list[Any]] = []
+    rows: list[tuple[Any, ...]] = []
     clients = Client.objects.filter(archived_at__isnull=True).order_by("id")
     after = 0
     while True:

@@ -139,7 +139,7 @@ def local(value: dt.datetime | str | None) -> dt.datetime | None:
     return value.astimezone(_zone(settings.TIME_ZONE)).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def local_all(values: Sequence[str | None]) -> list[dt.datetime | None]:
+def local_all(values: Sequence[Any]) -> list[dt.datetime | None]:
     """`local` for a chunk's stored times, fast: the office's offset is worked out once per UTC
     hour (time zones change their offset on the hour) and added to the minute.
 
@@ -151,7 +151,10 @@ def local_all(values: Sequence[str | None]) -> list[dt.datetime | None]:
     cells: list[dt.datetime | None] = []
     append = cells.append
     for value in values:
-        if not value or not isinstance(value, str):
+        if not value:
+            append(None)
+            continue
+        if not isinstance(value, str):
             append(local(value))
             continue
         offset_part = value[19:].removesuffix("+00")  # what follows the seconds, but for UTC's "+00"

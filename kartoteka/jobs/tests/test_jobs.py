@@ -3,9 +3,9 @@
 import ast
 import os
 import time
-from types import SimpleNamespace
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.urls import get_script_prefix, reverse, set_script_prefix

@@ -8,15 +8,15 @@ Without If-Match the write is still conditional on the version the server read a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Status
+from ninja import Query, Router, Status
 
 from kartoteka.accounts.models import User
+from kartoteka.api.conditional import IF_MATCH, answer, conditional_write
 from kartoteka.api.schemas import BODY_ERRORS, ERRORS, ErrorOut, PathId
 from kartoteka.cases import selectors, services
 from kartoteka.cases.filters import CaseFilter
@@ -37,43 +37,9 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-# The same ETag / If-Match pattern as the client API: the ETag is "<id>-<version>".
-IF_MATCH: Any = Header(  # type: ignore[type-arg]
-    None,
-    alias="If-Match",
-    description="The ETag from your GET: the change is refused with 412 if the case changed since.",
-)
-
-
-def _etag(case: Case) -> str:
-    return f'"{case.pk}-{case.version}"'
-
-
-def _expected_version(if_match: str | None, case: Case) -> int:
-    """The version the caller saw: If-Match's when sent (0, never current, when no tag can match),
-    else the one just read, so that the write is still refused if another slips in before it."""
-    if if_match is None or if_match.strip() == "*":
-        return case.version
-    versions = []
-    for tag in if_match.split(","):
-        match = re.fullmatch(rf'"{case.pk}-(\d{{1,18}})"', tag.strip())  # a weak W/ tag never matches
-        if match:
-            versions.append(int(match.group(1)))
-    return case.version if case.version in versions else 0
-
-
 def _write(response: HttpResponse, case: Case, if_match: str | None, change: Callable[[int], Any]) -> Status[Any]:
-    """Run `change(expected_version)`; a stale version is 412 (If-Match) or 409 (a race), with the current ETag."""
-    expected = _expected_version(if_match, case)
-    try:
-        result = change(expected)
-    except services.StaleCase as exc:
-        current = Case.objects.only("id", "version").get(pk=case.pk)
-        response["ETag"] = _etag(current)
-        return Status(412 if if_match else 409, {"detail": exc.message})
-    if isinstance(result, Case):
-        response["ETag"] = _etag(result)
-    return Status(200, result) if result is not None else Status(204, None)
+    """Run `change(expected_version)` through api.conditional: 412 (If-Match) or 409 (a race) when stale."""
+    return conditional_write(response, case, if_match, change, stale=services.StaleCase)
 
 
 def _act(
@@ -86,8 +52,7 @@ def _act(
 
 
 def _answer(response: HttpResponse, case: Case) -> Case:
-    response["ETag"] = _etag(case)
-    return case
+    return cast(Case, answer(response, case))
 
 
 @router.get("/cases", response={200: CasePage, **READ_ERRORS}, url_name="cases")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kartoteka.accounts.models import User
 from kartoteka.cases.models import DESCRIPTION_MAX, TITLE_MAX
 from kartoteka.clients.validation import check_text
-from kartoteka.core.errors import ValidationError
+from kartoteka.core.cleaning import clean_fields
 from kartoteka.core.filtering import FIRST_DAY, LAST_DAY
 
 EDITABLE = ("title", "description", "owner", "opened_at")
@@ -20,19 +20,7 @@ EDITABLE = ("title", "description", "owner", "opened_at")
 
 def clean_case_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The given fields (of EDITABLE), normalised; ValidationError with a message per bad field."""
-    cleaners = {"title": _title, "description": _description, "owner": _owner, "opened_at": _opened_at}
-    values: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name, value in data.items():
-        if name not in cleaners:
-            continue
-        try:
-            values[name] = cleaners[name](value)
-        except ValueError as exc:
-            errors[name] = [str(exc)]
-    if errors:
-        raise ValidationError(errors)
-    return values
+    return clean_fields(data, {"title": _title, "description": _description, "owner": _owner, "opened_at": _opened_at})
 
 
 def _title(value: Any) -> str:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kartoteka.clients.validation import check_text
-from kartoteka.core.errors import ValidationError
+from kartoteka.core.cleaning import clean_fields
 from kartoteka.core.filtering import FIRST_DAY
 from kartoteka.mailroom.models import ADDRESS_MAX, NOTE_MAX, SENDER_MAX, MailItem
 
@@ -19,31 +19,16 @@ EDITABLE = ("received_on", "sender", "kind", "note")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _clean(data: dict[str, Any], cleaners: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name, value in data.items():
-        if name not in cleaners:
-            continue
-        try:
-            values[name] = cleaners[name](value)
-        except ValueError as exc:
-            errors[name] = [str(exc)]
-    if errors:
-        raise ValidationError(errors)
-    return values
-
-
 def clean_mail_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The given fields (of EDITABLE), normalised; ValidationError with a message per bad field."""
     cleaners = {"received_on": received_day, "sender": _sender, "kind": _kind, "note": _note}
-    return _clean(data, cleaners)
+    return clean_fields(data, cleaners)
 
 
 def clean_forward_fields(data: dict[str, Any]) -> dict[str, Any]:
     """The forwarding address (required) and day (today when not given; empty or null is refused)."""
     given = {"forwarded_to": data.get("forwarded_to"), "forwarded_on": data.get("forwarded_on", timezone.localdate())}
-    return _clean(given, {"forwarded_to": _address, "forwarded_on": _forward_day})
+    return clean_fields(given, {"forwarded_to": _address, "forwarded_on": _forward_day})
 
 
 def _sender(value: Any) -> str:

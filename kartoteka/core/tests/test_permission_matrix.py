@@ -169,7 +169,7 @@ RULES: dict[str, Rule] = {
     "contacts:pickup_check": web(post=EMPLOYEE, data=PICKUP),
     "jobs:detail": web(get=ADMINISTRATOR, deny=(404,)),
     "jobs:cancel": web(post=ADMINISTRATOR, deny=(404,)),
-    "jobs:file": web(get=ADMINISTRATOR, deny=(404,)),
+    "jobs:file": web(get=OWNER_ONLY),  # a job's file is its starter's alone (R8), administrators too
     "jobs:items_csv": web(get=ADMINISTRATOR, deny=(404,)),
     "jobs:bell": web(get=USER),  # one's own jobs: nothing to refuse
     "jobs:seen": web(post=USER),
@@ -305,7 +305,7 @@ RULES: dict[str, Rule] = {
     "api/jobs/<job_id>": api(GET=ADMINISTRATOR, deny=(404,)),
     "api/jobs/<job_id>/cancel": api(POST=ADMINISTRATOR, deny=(404,)),
     "api/jobs/<job_id>/items": api(GET=ADMINISTRATOR, deny=(404,)),
-    "api/jobs/<job_id>/file": api(GET=ADMINISTRATOR, deny=(404,)),
+    "api/jobs/<job_id>/file": api(GET=OWNER_ONLY),  # the starter's alone, as the web's
     # --- Django's admin site (for staff accounts; none of the roles is staff) -------------
     "admin:*": web(get=STAFF_SITE, post=STAFF_SITE),
     "admin:login": web(get=PUBLIC, post=PUBLIC),

@@ -53,6 +53,7 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.mail
 	$(PY) -m bench.exports --clients $(CLIENTS)
 	$(PY) -m bench.messages
+	$(PY) -m bench.attributes --clients $(CLIENTS)
 
 ## messages: refresh and compile the Polish/English translations
 messages: $(VENV)/.dev

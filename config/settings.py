@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kartoteka.notifications",
     "kartoteka.mailroom",
     "kartoteka.portal",
+    "kartoteka.attributes",
     "kartoteka.bulk",
     "kartoteka.exports",
     "kartoteka.messaging",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("kartoteka.cases.urls")),
     path("", include("kartoteka.planner.urls")),
     path("settings/", settings_index_view, name="settings"),
+    path("settings/attributes/", include("kartoteka.attributes.urls")),
     path("notifications/", include("kartoteka.notifications.urls")),
     path("", include("kartoteka.mailroom.urls")),
     path("portal/", include("kartoteka.portal.urls")),

@@ -39,6 +39,7 @@ _EMPLOYEE_PERMS = {
     "portal.add_portaluser",  # invite a person to the client's portal
     "messaging.view_message",  # the client's Wiadomości tab
     "messaging.send_vcard",  # a client's business card by e-mail, one at a time
+    "attributes.view_attribute",  # the attributes' definitions (the client form shows them)
 }
 _MANAGER_PERMS = _EMPLOYEE_PERMS | {
     "clients.change_clientgroup",
@@ -65,6 +66,9 @@ _ADMINISTRATOR_PERMS = _MANAGER_PERMS | {
     "jobs.view_job",  # every user's background jobs, not only their own
     "jobs.change_job",  # cancel anyone's background job
     "portal.change_portalsettings",  # Settings → Client portal
+    "attributes.add_attribute",  # Ustawienia → Cechy klientów
+    "attributes.change_attribute",
+    "attributes.delete_attribute",
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {

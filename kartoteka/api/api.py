@@ -110,6 +110,7 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
 
 
 def _register_routers() -> None:
+    from kartoteka.attributes.api import router as attributes_router
     from kartoteka.bulk.api import router as bulk_router
     from kartoteka.cases.api import router as cases_router
     from kartoteka.clients.api import router as clients_router
@@ -129,6 +130,7 @@ def _register_routers() -> None:
     api.add_router("/", mailroom_router)
     api.add_router("/", exports_router)
     api.add_router("/", messaging_router)
+    api.add_router("/", attributes_router)
 
 
 _register_routers()

@@ -63,7 +63,8 @@ class BulkIn(InputSchema):
     filter: dict[Text, Text | Int | None] | None = Field(
         None,
         description="Every client matching the list's filter: the list's query parameters "
-        '(q, status, group, label, created_from, created_to), e.g. `{"group": 3}`; `{}` means what the list '
+        "(q, status, group, label, created_from, created_to, `attr.<key>...`), "
+        'e.g. `{"group": 3}`; `{}` means what the list '
         "shows without parameters (the client list: active clients). Unknown names are refused.",
     )
     confirm_count: Int | None = Field(

@@ -141,6 +141,9 @@ class BulkAction:
     # Included by the confirmation page below the parameters (e.g. the messages' preview); it gets
     # the page's context (action, form, list_name, mode, filter, ids).
     confirm_template: str = ""
+    # Checks the parameters together once each is clean (a value judged by the attribute chosen
+    # beside it): returns them (plain JSON) or raises ValidationError with a message per parameter.
+    check: Callable[[Actor, dict[str, Any]], dict[str, Any]] | None = None
 
     def form(self, actor: Actor, data: Mapping[str, Any] | None = None) -> forms.Form:
         fields = {
@@ -149,8 +152,26 @@ class BulkAction:
             else forms.TypedChoiceField(label=p.label, choices=[("", "—"), *p.choices(actor)], coerce=p.coerce)
             for p in self.params
         }
-        form_class = type(f"{self.name.title().replace('_', '')}Form", (forms.Form,), fields)
+        form_class = type(
+            f"{self.name.title().replace('_', '')}Form", (forms.Form,), {**fields, "clean": self._clean(actor)}
+        )
         return form_class(data)  # type: ignore[no-any-return]
+
+    def _clean(self, actor: Actor) -> Callable[[forms.Form], dict[str, Any]]:
+        """The form's own clean: `check` puts its messages on the confirmation page's fields."""
+        check = self.check
+
+        def clean(form: forms.Form) -> dict[str, Any]:
+            cleaned = dict(forms.Form.clean(form) or {})
+            if check is not None and not form.errors:
+                try:
+                    check(actor, dict(cleaned))
+                except ValidationError as exc:
+                    for name, messages in exc.message_dict.items():
+                        form.add_error(name if name in form.fields else None, messages)
+            return cleaned
+
+        return clean
 
     def clean_params(self, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
         """The parameters, checked; ValidationError with a message per field when one is bad."""
@@ -163,7 +184,7 @@ class BulkAction:
         for p in self.params:
             if p.many:  # the order is kept; a value sent twice counts once
                 cleaned[p.name] = list(dict.fromkeys(cleaned.get(p.name) or []))
-        return cleaned
+        return self.check(actor, cleaned) if self.check else cleaned
 
     def params_display(self, actor: Actor, params: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(label, chosen value's label) for the confirmation page."""

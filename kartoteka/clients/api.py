@@ -15,6 +15,7 @@ from ninja import Header, Query, Router, Status
 
 from kartoteka.accounts.models import User
 from kartoteka.api.schemas import BODY_ERRORS, ERRORS, ErrorOut, PathId
+from kartoteka.attributes.selectors import clients_with_attributes
 from kartoteka.clients import selectors, services
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, Note
@@ -51,12 +52,17 @@ def _actor(request: HttpRequest) -> User:
 
 @router.get("/clients", response={200: ClientPage, **ERRORS}, exclude_unset=True, url_name="clients")
 def client_list(request: HttpRequest, params: Query[ClientListParams]) -> dict[str, Any]:
-    """Clients matching the filter, one page at a time (keyset pagination; archived clients are not listed)."""
+    """Clients matching the filter, one page at a time (keyset pagination; archived clients are not listed).
+
+    Custom attributes filter with `attr.<key>=value` (equals), `attr.<key>__in=a,b` (one of),
+    `attr.<key>__gte=` / `attr.<key>__lte=` (from / to: numbers, dates) and
+    `attr.<key>__isnull=true|false` (not set / set); keys and types: `GET /api/attributes`.
+    """
     actor = _actor(request)
     # The same parsing as the web list; unknown names are refused (`?grup=3` must not list everyone).
     filters = ClientFilter.from_params(request.GET, strict=True, allow=LIST_PARAMETERS)
     page = selectors.client_list(actor=actor, filters=filters, cursor=params.cursor, limit=params.limit)
-    result: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
+    result: dict[str, Any] = {"items": clients_with_attributes(page.items), "next_cursor": page.next_cursor}
     if params.count:
         result["count"] = selectors.client_count(actor=actor, filters=filters)
     return result
@@ -81,6 +87,7 @@ def client_create(request: HttpRequest, payload: ClientCreateIn) -> Status[Any]:
             labels=payload.labels or [],
             source=Client.Source.API,
             allow_duplicates=payload.allow_duplicates,
+            attributes=payload.attributes or {},
         )
     except services.PossibleDuplicates as exc:
         return Status(409, _duplicates_error(exc))
@@ -145,6 +152,8 @@ def _client_update(
             labels=payload.labels if partial else (payload.labels or []),
             allow_duplicates=payload.allow_duplicates,
             expected_version=_expected_version(if_match, client),
+            attributes=payload.attributes if partial else (payload.attributes or {}),
+            replace_attributes=not partial,
         )
     except services.PossibleDuplicates as exc:
         return Status(409, _duplicates_error(exc))

@@ -30,6 +30,8 @@ def stored_count(scope: QuerySet[Client], filters: ClientFilter) -> int | None:
         return None  # PostgreSQL keeps no counts (migration 0009): COUNT it is
     if scope.query.where or filters.q or filters.created_from or filters.created_to:
         return None  # a narrowed scope, a search or dates: only COUNT knows
+    if filters.attributes:
+        return None  # custom attributes: COUNT over their value index
     if filters.group is not None and filters.label is not None:
         return None
     kind, set_id = ("all", 0)

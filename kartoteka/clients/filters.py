@@ -23,6 +23,7 @@ from kartoteka.core.filtering import (
     FilterSet,
     Flag,
     Membership,
+    ParamFamily,
     Search,
     Sort,
     declare,
@@ -74,6 +75,8 @@ class ClientFilter(FilterSet):
     label: int | None = declare(Membership(_("Label"), relation="labels", help="Label id."), None)
     created_from: dt.date | None = declare(DayBound(_("Created from"), column="created_at"), None)
     created_to: dt.date | None = declare(DayBound(_("Created to"), column="created_at", upper=True), None)
+    # attr.<key>=..., attr.<key>__gte=...: parsed by the attributes app (attributes/filters.py).
+    attributes: tuple[Any, ...] = declare(ParamFamily(_("Attribute"), prefix="attr.", family="attributes"), ())
     archived: bool = declare(Flag(column="archived_at"), False)
     sort: str = declare(Sort(choices=SORTS), DEFAULT_SORT)
 

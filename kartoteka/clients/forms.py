@@ -4,6 +4,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kartoteka.attributes.forms import add_attribute_fields, submitted_attributes
+from kartoteka.attributes.services import field_name
+from kartoteka.attributes.values import Definition
 from kartoteka.clients import selectors
 from kartoteka.clients.fields import CLIENT_FIELDS, ClientField
 from kartoteka.clients.models import ClientGroup, Label
@@ -57,6 +60,14 @@ class ClientForm(forms.Form):
         # The choices are read through the actor's scope, like every other read (DESIGN.md).
         self.fields["groups"].queryset = selectors.groups_all(actor=actor)  # type: ignore[attr-defined]
         self.fields["labels"].queryset = selectors.labels_all(actor=actor)  # type: ignore[attr-defined]
+        self.attribute_definitions = add_attribute_fields(self)  # "attributes.<key>", judged by the service
+
+    def attribute_fields(self) -> list[tuple[forms.BoundField, Definition]]:
+        """The custom attributes' fields in display order, for the template: (bound field, definition)."""
+        return [(self[field_name(d.key)], d) for d in self.attribute_definitions]
+
+    def attribute_values(self) -> dict[str, Any]:
+        return submitted_attributes(self, self.attribute_definitions)
 
     def client_fields(self) -> list[tuple[forms.BoundField, ClientField]]:
         """The declared fields in order, for the template: (bound field, declaration)."""

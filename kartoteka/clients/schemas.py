@@ -15,6 +15,8 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from kartoteka.api.schemas import Bool, Id, InputSchema, Text, documented, filter_params
+from kartoteka.attributes.selectors import attribute_json
+from kartoteka.attributes.services import KEY_PATTERN
 from kartoteka.clients import fields
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.models import Client, Note
@@ -49,6 +51,14 @@ class ClientOut(Schema):
     groups: list[int] = Field(description="Ids of the client's groups.")
     labels: list[int] = Field(description="Ids of the client's labels.")
     version: int = Field(description="Raised by every change; the `ETag` of GET /api/clients/{id} carries it.")
+    attributes: dict[str, Any] = Field(
+        description="Custom attributes, `{key: value}` for every attribute (null: not set): a number, "
+        "a YYYY-MM-DD date, true/false, a string, or a list of strings for several of a list."
+    )
+
+    @staticmethod
+    def resolve_attributes(obj: Client) -> dict[str, Any]:
+        return attribute_json(obj)  # the list attached them for its whole page (one query)
 
     # `.all()` reads the prefetched rows of the list selector: no query per client.
     @staticmethod
@@ -111,6 +121,14 @@ class ClientIn(InputSchema):
     groups: list[Id] | None = Field(None, description="Group ids; replace the client's groups when given.")
     labels: list[Id] | None = Field(None, description="Label ids; replace the client's labels when given.")
     allow_duplicates: Bool = Field(False, description="Save even if clients with the same e-mail, NIP or phone exist.")
+    attributes: dict[str, Any] | None = Field(
+        None,
+        description="Custom attributes by key (GET /api/attributes): a number, a YYYY-MM-DD date, true/false, "
+        "a string, or a list of strings (several of a list); null clears one. PATCH changes those sent; "
+        "POST and PUT set every attribute (those not sent are cleared; required ones must be sent). "
+        "A bad value is a 422 on `attributes.<key>`.",
+        json_schema_extra={"propertyNames": {"pattern": KEY_PATTERN}},
+    )
 
 
 class ClientCreateIn(ClientIn):

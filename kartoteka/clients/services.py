@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kartoteka.attributes import services as attribute_services
+from kartoteka.attributes.values import Definition
 from kartoteka.audit.services import audit_record, field_changes
 from kartoteka.clients import fields, operations
 from kartoteka.clients.models import Client, ClientGroup, ColouredSet, Label, Note
@@ -73,6 +75,32 @@ def client_snapshot(client: Client) -> dict[str, Any]:
     return values
 
 
+def _clean_with_attributes(
+    clean: Callable[[], dict[str, Any]],
+    attributes: Mapping[str, Any] | None,
+    *,
+    current: Mapping[int, Any],
+    partial: bool,
+    defs: Sequence[Definition],
+) -> tuple[dict[str, Any], dict[int, Any]]:
+    """The client's fields and its custom attributes, cleaned: one ValidationError for both."""
+    errors: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    changed: dict[int, Any] = {}
+    try:
+        values = clean()
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if attributes is not None or not partial:
+        try:
+            changed = attribute_services.client_values_clean(attributes, current=current, partial=partial, defs=defs)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    return values, changed
+
+
 @transaction.atomic(durable=True)
 def client_create(
     *,
@@ -82,9 +110,18 @@ def client_create(
     labels: Sequence[int] = (),
     source: str = Client.Source.MANUAL,
     allow_duplicates: bool = False,
+    attributes: Mapping[str, Any] | None = None,
 ) -> Client:
+    """Create a client; `attributes` ({key: value}) are its custom attributes (required ones must be there)."""
     require_perm(actor, "clients.add_client")
-    values = clean_client_fields({name: data.get(name, "") for name in fields.EDITABLE})
+    defs = attribute_services.all_definitions()
+    values, attribute_values = _clean_with_attributes(
+        lambda: clean_client_fields({name: data.get(name, "") for name in fields.EDITABLE}),
+        attributes,
+        current={},
+        partial=False,
+        defs=defs,
+    )
     group_objs = _sets(ClientGroup, groups, "groups")
     label_objs = _sets(Label, labels, "labels")
     if not allow_duplicates:
@@ -95,11 +132,15 @@ def client_create(
     client.save()
     client.groups.set(group_objs)
     client.labels.set(label_objs)
+    attribute_services.client_values_write(client.pk, attribute_values, defs)
     audit_record(
         actor=actor,
         event_type="clients.client.created",
         client=client,
-        changes=field_changes({}, client_snapshot(client)),
+        changes={
+            **field_changes({}, client_snapshot(client)),
+            **attribute_services.values_changes({}, attribute_values, defs),
+        },
         details={"source": source},
     )
     return client
@@ -140,8 +181,13 @@ def client_update(
     labels: Sequence[int] | None = None,
     allow_duplicates: bool = False,
     expected_version: int | None = None,
+    attributes: Mapping[str, Any] | None = None,
+    replace_attributes: bool = False,
 ) -> Client:
     """Change the given fields (others stay); groups/labels are replaced when given.
+
+    `attributes` ({key: value}) change the custom attributes given; with `replace_attributes`
+    (the web form, an API PUT) every attribute not given is cleared and required ones are checked.
 
     Only the fields whose value differs are written, by one UPDATE conditional on the version
     read in this transaction, which it raises; status and archive are never written here. With
@@ -154,7 +200,16 @@ def client_update(
         current = _current(client)
         if expected_version is not None and current.version != expected_version:
             raise StaleEdit(current)
-        updated = _update_if_unchanged(actor, current, data, groups, labels, allow_duplicates=allow_duplicates)
+        updated = _update_if_unchanged(
+            actor,
+            current,
+            data,
+            groups,
+            labels,
+            allow_duplicates=allow_duplicates,
+            attributes=attributes,
+            replace_attributes=replace_attributes,
+        )
         if updated is not None:
             return updated
         if expected_version is not None:
@@ -177,12 +232,22 @@ def _update_if_unchanged(
     labels: Sequence[int] | None,
     *,
     allow_duplicates: bool,
+    attributes: Mapping[str, Any] | None = None,
+    replace_attributes: bool = False,
 ) -> Client | None:
     """Write what differs from `current`, if the client is still at its version; None when it is not."""
     _refuse_if_archived(current)
     before = client_snapshot(current)
-    values = clean_client_fields(
-        {k: v for k, v in data.items() if k in fields.EDITABLE}, stored_country=current.country
+    defs = attribute_services.all_definitions()
+    attributes_before = attribute_services.client_values([current.pk], defs).get(current.pk, {})
+    values, attributes_changed = _clean_with_attributes(
+        lambda: clean_client_fields(
+            {k: v for k, v in data.items() if k in fields.EDITABLE}, stored_country=current.country
+        ),
+        attributes,
+        current=attributes_before,
+        partial=not replace_attributes,
+        defs=defs,
     )
     changed = {k: v for k, v in values.items() if before[k] != v}
     group_objs = _sets(ClientGroup, groups, "groups") if groups is not None else None
@@ -191,7 +256,7 @@ def _update_if_unchanged(
         objs is not None and sorted(o.name for o in objs) != before[name]
         for name, objs in (("groups", group_objs), ("labels", label_objs))
     )
-    if not changed and not sets_changed:
+    if not changed and not sets_changed and not attributes_changed:
         return current
     if not allow_duplicates:
         _check_duplicates(changed, exclude_id=current.pk, actor=actor)
@@ -210,8 +275,12 @@ def _update_if_unchanged(
         current.groups.set(group_objs)
     if label_objs is not None:
         current.labels.set(label_objs)
+    attribute_services.client_values_write(current.pk, attributes_changed, defs)
     current.refresh_from_db()
-    changes = field_changes(before, client_snapshot(current))
+    changes = {
+        **field_changes(before, client_snapshot(current)),
+        **attribute_services.values_changes(attributes_before, attributes_changed, defs),
+    }
     if changes:
         audit_record(actor=actor, event_type="clients.client.updated", client=current, changes=changes)
     return current

@@ -19,6 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kartoteka.attributes.forms import initial_attributes
+from kartoteka.attributes.selectors import attribute_filter_choices, client_attribute_rows
+from kartoteka.attributes.services import client_values
+from kartoteka.attributes.values import definitions
 from kartoteka.audit.selectors import client_history
 from kartoteka.clients import fields, selectors, services
 from kartoteka.clients.filters import ClientFilter
@@ -94,6 +98,7 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         "id_mark": _ID_MARK,
         "row_menu": _row_menu(request),
         "page_params": page_params,
+        "attribute_filter_choices": attribute_filter_choices,  # called by the template, when it shows the form
     }
 
 
@@ -241,7 +246,7 @@ def _detail(request: AuthedRequest, client: Client, tab: str, extra: dict[str, A
 @require_GET
 def client_detail_view(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = _client_or_404(request, client_id)
-    return _detail(request, client, "client", {})
+    return _detail(request, client, "client", {"attribute_rows": client_attribute_rows(client)})
 
 
 @require_GET
@@ -277,6 +282,7 @@ def _save_client(request: AuthedRequest, form: ClientForm, client: Client | None
                 groups=groups,
                 labels=labels,
                 allow_duplicates=allow,
+                attributes=form.attribute_values(),
             )
         return services.client_update(
             actor=request.user,
@@ -286,6 +292,8 @@ def _save_client(request: AuthedRequest, form: ClientForm, client: Client | None
             labels=labels,
             allow_duplicates=allow,
             expected_version=form.cleaned_data.get("version"),
+            attributes=form.attribute_values(),
+            replace_attributes=True,
         )
     except ValidationError as exc:
         add_service_errors(form, exc)
@@ -316,6 +324,8 @@ def _edit_initial(client: Client) -> dict[str, Any]:
     initial["phone"] = client.phone_display
     initial["groups"] = list(client.groups.all())
     initial["labels"] = list(client.labels.all())
+    defs = definitions()
+    initial.update(initial_attributes(defs, client_values([client.pk], defs).get(client.pk, {})))
     # What the edit starts from: saving is refused if the client changed since.
     initial["version"] = client.version
     initial["original"] = json.dumps(services.client_snapshot(client))

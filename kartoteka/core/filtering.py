@@ -27,7 +27,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Protocol, Self
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -317,6 +317,74 @@ def _quoted(names: Collection[str]) -> str:
     return ", ".join(f"`{name}`" for name in names)
 
 
+class FamilyCondition(Protocol):
+    """One parameter of a family, parsed: its URL name and canonical value, how a chip shows it,
+    and the condition it puts on a queryset."""
+
+    @property
+    def param(self) -> str: ...
+    @property
+    def raw(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def shown(self) -> str: ...
+
+
+class Family(Protocol):
+    """What parses a family's parameters: `parse({name: raw})` gives its conditions (sorted by
+    name), or raises ValidationError with a message per parameter name; `help` documents them.
+    `apply` puts them all on a queryset (it may merge some: two bounds of one range in one
+    subquery)."""
+
+    help: str
+
+    def parse(self, params: Mapping[str, str]) -> tuple[FamilyCondition, ...]: ...
+
+    def apply(
+        self, queryset: QuerySet[Any], conditions: tuple[FamilyCondition, ...], *, probe: bool
+    ) -> QuerySet[Any]: ...
+
+
+_FAMILIES: dict[str, Family] = {}
+
+
+def register_param_family(name: str, family: Family) -> None:
+    """Let an app parse the parameters of a ParamFamily declared with `family=name` (e.g. the
+    custom attributes' `attr.<key>=...`): the FilterSet declares the field, the app knows the names."""
+    _FAMILIES[name] = family
+
+
+@dataclass(frozen=True)
+class ParamFamily(Filter):
+    """Every parameter whose name starts with `prefix`, parsed together by the family registered
+    under `family`; the value is a tuple of its conditions (empty: no condition). The names are
+    not declared one by one, since the app's data says which exist (attribute keys)."""
+
+    prefix: str = ""
+    family: str = ""
+
+    def handler(self) -> Family | None:
+        return _FAMILIES.get(self.family)
+
+    def parse_family(self, params: Mapping[str, Any]) -> tuple[FamilyCondition, ...]:
+        given = {name: str(params.get(name)) for name in params if name.startswith(self.prefix)}
+        handler = self.handler()
+        if not given or handler is None:
+            return ()
+        return handler.parse({name: raw for name, raw in given.items() if raw != ""})
+
+    def generated_help(self, default: Any) -> str:
+        handler = self.handler()
+        return handler.help if handler else ""
+
+    def condition(self, queryset: QuerySet[Any], value: Any, *, hide_index: bool, probe: bool) -> QuerySet[Any]:
+        handler = self.handler()
+        if handler is None or not value:
+            return queryset
+        return handler.apply(queryset, value, probe=probe)
+
+
 def declare(kind: Filter, default: Any) -> Any:
     """A FilterSet field of this kind (a dataclass field carrying it)."""
     return field(default=default, metadata={"filter": kind})
@@ -343,13 +411,28 @@ class FilterSet:
 
     @classmethod
     def param_names(cls) -> frozenset[str]:
-        return frozenset(name for name, kind in cls.declared().items() if kind.param)
+        """The declared parameter names (a family's parameters are named by their prefix)."""
+        return frozenset(
+            name for name, kind in cls.declared().items() if kind.param and not isinstance(kind, ParamFamily)
+        )
+
+    @classmethod
+    def families(cls) -> dict[str, ParamFamily]:
+        return {name: kind for name, kind in cls.declared().items() if isinstance(kind, ParamFamily)}
+
+    @classmethod
+    def is_family_param(cls, name: str) -> bool:
+        return any(name.startswith(kind.prefix) for kind in cls.families().values() if kind.handler())
 
     @classmethod
     def param_help(cls) -> dict[str, str]:
         """Each URL parameter's description for the API document, in declaration order."""
         defaults = {f.name: f.default for f in fields(cls)}  # type: ignore[arg-type]
-        return {name: kind.describe(defaults[name]) for name, kind in cls.declared().items() if kind.param}
+        return {
+            name: kind.describe(defaults[name])
+            for name, kind in cls.declared().items()
+            if kind.param and not isinstance(kind, ParamFamily)
+        }
 
     @classmethod
     def defaults_for(cls, context: Mapping[str, Any]) -> dict[str, Any]:
@@ -374,9 +457,16 @@ class FilterSet:
         if strict:
             known = ", ".join(sorted(names))
             for name in sorted(set(params) - names - set(allow)):
-                errors[name] = _("Unknown filter. Use: %(names)s.") % {"names": known}
+                if not cls.is_family_param(name):
+                    errors[name] = _("Unknown filter. Use: %(names)s.") % {"names": known}
         values = {**context, **cls.defaults_for(context)}
         for name, kind in cls.declared().items():
+            if isinstance(kind, ParamFamily):
+                try:
+                    values[name] = kind.parse_family(params)
+                except ValidationError as exc:
+                    errors.update({param: " ".join(messages) for param, messages in exc.message_dict.items()})
+                continue
             raw = params.get(name) if kind.param else None
             if raw is None or raw == "":
                 continue
@@ -400,11 +490,25 @@ class FilterSet:
         params = {}
         for name, kind in self.declared().items():
             value = getattr(self, name)
-            if kind.param and value != getattr(default, name) and value not in (None, ""):
+            if isinstance(kind, ParamFamily):
+                params.update({condition.param: condition.raw for condition in value})
+            elif kind.param and value != getattr(default, name) and value not in (None, ""):
                 params[name] = kind.to_param(value)
         return params
 
+    def _family_condition(self, param: str) -> tuple[str, FamilyCondition] | None:
+        for name in self.families():
+            for condition in getattr(self, name):
+                if condition.param == param:
+                    return name, condition
+        return None
+
     def without(self, name: str) -> Self:
+        found = self._family_condition(name) if name not in self.declared() else None
+        if found is not None:
+            field_name, gone = found
+            kept = tuple(c for c in getattr(self, field_name) if c is not gone)
+            return replace(self, **{field_name: kept})  # type: ignore[type-var]
         return replace(self, **{name: getattr(self._defaults(), name)})  # type: ignore[type-var]
 
     def chips(self, *, describe: Mapping[str, Callable[[Any], str | None]] | None = None) -> list[Chip]:
@@ -413,6 +517,11 @@ class FilterSet:
         declared = self.declared()
         chips = []
         for name in self.to_params():
+            found = self._family_condition(name) if name not in declared else None
+            if found is not None:
+                condition = found[1]
+                chips.append(Chip(name, condition.label, condition.shown, self.without(name).to_params()))
+                continue
             kind = declared[name]
             if isinstance(kind, Sort):
                 continue
@@ -458,16 +567,25 @@ class FilterSet:
                     return paginate(queryset, replace(spec, id_key=WALK_KEY), cursor=cursor, limit=limit)
         filter_columns = {column for kind in self.declared().values() for column in kind.columns()}
         by_column = bool(spec.fields) and not set(spec.fields) <= filter_columns
-        queryset = self._apply(queryset, hide_index=by_column, probe=by_column)
+        queryset = self._apply(queryset, hide_index=by_column, probe=by_column, paging=True)
         return paginate(queryset, spec, cursor=cursor, limit=limit)
 
     def _apply(
-        self, queryset: QuerySet[Any], *, walked: str = "", hide_index: bool = False, probe: bool = False
+        self,
+        queryset: QuerySet[Any],
+        *,
+        walked: str = "",
+        hide_index: bool = False,
+        probe: bool = False,
+        paging: bool = False,
     ) -> QuerySet[Any]:
         for name, kind in self.declared().items():
             value = getattr(self, name)
             if name != walked and not isinstance(kind, Sort) and _is_set(value):
-                queryset = kind.condition(queryset, value, hide_index=hide_index, probe=probe)
+                # A page walks an index in its order (the id's when nothing was walked): a family's
+                # large set is then probed per row, as a membership's is, instead of listed whole.
+                probing = probe or (paging and isinstance(kind, ParamFamily))
+                queryset = kind.condition(queryset, value, hide_index=hide_index, probe=probing)
         return queryset
 
 

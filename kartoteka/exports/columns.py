@@ -26,7 +26,7 @@ them (DESIGN.md: the import arrows point from the feature app to the shared one)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -96,9 +96,22 @@ def discover() -> None:
         autodiscover_modules("export_columns")
 
 
-def all_columns() -> list[Column]:
+_SOURCES: list[Callable[[], Iterable[Column]]] = []
+
+
+def register_column_source(source: Callable[[], Iterable[Column]]) -> None:
+    """Columns that the data defines (one per custom attribute): `source()` is asked each time the
+    columns are listed or looked up, so a column added at run time is offered at once."""
+    _SOURCES.append(source)
+
+
+def _known() -> dict[str, Column]:
     discover()
-    return sorted(_COLUMNS.values(), key=lambda c: (c.order, c.key))
+    return {**_COLUMNS, **{c.key: c for source in _SOURCES for c in source()}}
+
+
+def all_columns() -> list[Column]:
+    return sorted(_known().values(), key=lambda c: (c.order, c.key))
 
 
 def columns_for(actor: Actor) -> list[Column]:
@@ -111,8 +124,8 @@ def default_keys(actor: Actor) -> list[str]:
 
 
 def get_columns(keys: Sequence[str]) -> list[Column]:
-    discover()
-    return [_COLUMNS[k] for k in keys]
+    known = _known()
+    return [known[k] for k in keys]
 
 
 # --- the client's own columns ----------------------------------------------------------------

@@ -20,7 +20,7 @@ from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory,
 JSON = "application/json"
 CLIENT_FIELDS = {
     "id", *fields.EDITABLE, "status", "source", "archived_at", "created_at", "updated_at", "groups", "labels",
-    "version",
+    "version", "attributes",
 }  # fmt: skip
 NEW_CLIENT = {"first_name": "Anna", "last_name": "Nowak", "email": "Anna.Nowak@Example.pl", "phone": "600 123 456",
               "nip": "525-000-58-34", "postal_code": "90001", "city": "Łódź", "website": "nowak.pl"}  # fmt: skip
@@ -258,8 +258,8 @@ def test_list_makes_the_same_number_of_queries_whatever_the_page_size(
         ClientFactory(groups=groups[:2], labels=labels[1:])
     api = token_client(employee)
     api.get("/api/clients")  # warm up: the token's last-used time is written on first use
-    # token, user's permissions (2), the page, groups, labels, count
-    with django_assert_max_num_queries(7):
+    # token, user's permissions (2), the page, groups, labels, count, the attributes' definitions
+    with django_assert_max_num_queries(8):
         response = api.get(f"/api/clients?limit={page_size}&count=true")
     assert len(response.json()["items"]) == page_size
     assert all(len(item["groups"]) == 2 and len(item["labels"]) == 2 for item in response.json()["items"])

@@ -35,6 +35,7 @@ from django.utils import timezone
 from kartoteka.accounts.models import User
 from kartoteka.accounts.roles import ROLE_PERMISSIONS
 from kartoteka.accounts.services import api_token_create
+from kartoteka.attributes.models import Attribute, AttributeOption, AttributeValue
 from kartoteka.cases.tests.factories import CaseFactory
 from kartoteka.clients.tests.factories import ClientFactory, ClientGroupFactory, LabelFactory, NoteFactory
 from kartoteka.contacts.tests.factories import ContactPersonFactory
@@ -79,6 +80,7 @@ class Objects:
     notification: Any = None  # someone else's (the author's) notification
     mail: Any = None  # a mail item of `client`, with a scan
     portal_user: Any = None  # a portal user of `client` (not the one the PORTAL role logs in as)
+    attribute: Any = None  # a custom attribute (a list type, with one allowed value)
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,13 @@ RULES: dict[str, Rule] = {
     "portal:reset": web(get=PUBLIC, post=PUBLIC, data={"email": "nobody@example.pl"}),
     "portal:reset_sent": web(get=PUBLIC, post=PUBLIC),
     "portal:reset_confirm": web(get=PUBLIC, post=PUBLIC),
+    # Ustawienia → Cechy klientów: administrators define the attributes.
+    "attributes:list": web(get=ADMINISTRATOR),
+    "attributes:create": web(
+        get=ADMINISTRATOR, post=ADMINISTRATOR, data={"name": "Nowa", "key": "nowa", "type": "text"}
+    ),
+    "attributes:edit": web(get=ADMINISTRATOR, post=ADMINISTRATOR, data={"name": "Zmieniona", "key": "segment"}),
+    "attributes:delete": web(get=ADMINISTRATOR, post=ADMINISTRATOR),
     # --- the REST API (keyed by route: ninja's URL names repeat across groups and labels) ---
     # ninja's root is a JSON 404 for everyone; the schema and the docs page are read-only (405 else).
     "api/": api(**dict.fromkeys(API_METHODS, MISSING)),
@@ -301,6 +310,14 @@ RULES: dict[str, Rule] = {
     "api/mail/<mail_id>/scan": api(
         GET=EMPLOYEE, POST=EMPLOYEE, multipart=True, data=lambda o: {"file": SimpleUploadedFile("s.png", png_bytes())}
     ),
+    "api/attributes": api(GET=EMPLOYEE, POST=ADMINISTRATOR, data={"name": "Z API", "key": "z_api", "type": "text"}),
+    "api/attributes/<attribute_id>": api(
+        GET=EMPLOYEE, PATCH=ADMINISTRATOR, DELETE=ADMINISTRATOR, data={"name": "Inna"}
+    ),
+    "api/clients/bulk/set_attribute": api(
+        POST=MANAGER, data=lambda o: {**_bulk_api(o), "attribute": o.attribute.pk, "value": "Handel"}
+    ),
+    "api/clients/bulk/clear_attribute": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "attribute": o.attribute.pk}),
     "api/jobs": api(GET=USER),  # the jobs one may see (one's own; every job for administrators)
     "api/jobs/<job_id>": api(GET=ADMINISTRATOR, deny=(404,)),
     "api/jobs/<job_id>/cancel": api(POST=ADMINISTRATOR, deny=(404,)),
@@ -376,7 +393,7 @@ def _values(rule: Rule, o: Objects | None) -> dict[str, str]:
         "kind": "groups", "name": "archive", "path": "no-such-endpoint", "uidb64": "MQ", "token": "wrong-token",
         "contact_id": str(o.contact.pk), "export_id": str(o.job.pk),
         "task_id": str(o.task.pk), "notification_id": str(o.notification.pk),
-        "mail_id": str(o.mail.pk), "user_id": str(o.portal_user.pk),
+        "mail_id": str(o.mail.pk), "user_id": str(o.portal_user.pk), "attribute_id": str(o.attribute.pk),
     }  # fmt: skip
 
 
@@ -448,7 +465,16 @@ def objects(db, settings, tmp_path) -> Objects:
             client=client, status="scanned", scan_file="stored-scan", scan_name="skan.png", scan_type="image/png"
         ),
         portal_user=PortalUserFactory(client=client),
+        attribute=_attribute(client),
     )
+
+
+def _attribute(client: Any) -> Any:
+    """A list attribute whose one value the client has (so that clearing it has something to do)."""
+    attribute = Attribute.objects.create(name="Segment", name_key="segment", key="segment", type="choice")
+    option = AttributeOption.objects.create(attribute=attribute, label="Handel", label_key="handel")
+    AttributeValue.objects.create(client=client, attribute=attribute, option=option)
+    return attribute
 
 
 def _http_client(route: Route, role: str, o: Objects | None) -> HttpClient:

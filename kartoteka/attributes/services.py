@@ -299,8 +299,8 @@ def _write_options(
     AttributeOption.objects.filter(pk__in=gone).delete()
     # Labels are unique per attribute: park the renamed ones first, so that swapping two names works.
     renamed = [o for o in options if o.id is not None and existing[o.id].label != o.label]
-    for option in renamed:
-        AttributeOption.objects.filter(pk=option.id or 0).update(label_key=f"\x00{option.id}")
+    for option in renamed:  # \x01: no label has it (and PostgreSQL refuses a NUL)
+        AttributeOption.objects.filter(pk=option.id or 0).update(label_key=f"\x01{option.id}")
     for position, option in enumerate(options):
         if option.id is None:
             AttributeOption.objects.create(

@@ -37,14 +37,21 @@ class AttributePage(Schema):
 
 
 class OptionIn(InputSchema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(required=("label",)))
+
     id: Id | None = Field(None, description="An existing value's id: keep (or rename) it; leave out for a new value.")
     label: Text | None = Field(
         None, json_schema_extra={"maxLength": OPTION_MAX, "minLength": 1, "pattern": SINGLE_LINE_NOT_BLANK_PATTERN}
     )
 
 
+NOT_NULL = ("name", "key", "type", "required", "position", "options", "removals")
+
+
 class AttributeIn(InputSchema):
     """Change an attribute (PATCH): only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(not_null=NOT_NULL))
 
     name: Text | None = Field(
         None,
@@ -70,4 +77,6 @@ class AttributeIn(InputSchema):
 
 
 class AttributeCreateIn(AttributeIn):
-    model_config = ConfigDict(extra="forbid", json_schema_extra=documented(required=("name", "key", "type")))
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=documented(required=("name", "key", "type"), not_null=NOT_NULL)
+    )

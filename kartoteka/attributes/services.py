@@ -108,8 +108,6 @@ def _clean_options(raw: Sequence[OptionIn], existing: Mapping[int, AttributeOpti
     for option in raw:
         label = _single_line(option.label, OPTION_MAX)
         if not label:
-            if option.id is None:
-                continue  # an empty new row of the form
             raise BadValue(_("A value cannot be empty; remove it instead."))
         if option.id is not None and option.id not in existing:
             raise NotFound(_("This attribute has no value with the id %(id)s.") % {"id": option.id})
@@ -270,15 +268,10 @@ def _handle_removed(
     undecided = {i: n for i, n in used.items() if i not in removals}
     if undecided:
         raise ValuesInUse(undecided, existing)
-    errors = []
     for option_id in used:
         target = removals[option_id]
-        if target == CLEAR:
-            continue
-        if target not in kept_ids:
-            errors.append(_("Move the clients to a value that stays."))
-    if errors:
-        raise ValidationError({"removals": errors[:1]})
+        if target != CLEAR and target not in kept_ids:
+            raise DefinitionConflict(_("Move the clients to a value that stays."), field="removals")
     for option_id in used:
         target = removals[option_id]
         rows = AttributeValue.objects.filter(option_id=option_id)

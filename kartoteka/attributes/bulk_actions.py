@@ -165,8 +165,11 @@ register(
                 gettext_lazy("Value"),
                 field=_value_field,
                 api_type=Text | float | bool | list[Text] | None,
-                description="The value, as in client JSON: a number, YYYY-MM-DD, true/false, a string, or a list "
-                "of strings (several of a list); a list value by its text or id.",
+                # Not marked required in the document, which would keep only the string variant
+                # of the union: a missing value is the service's 422, as a bad one is.
+                required=False,
+                description="Required. The value, as in client JSON: a number, YYYY-MM-DD, true/false, a string, "
+                "or a list of strings (several of a list); a list value by its text or id.",
             ),
         ),
         check=_check_set,

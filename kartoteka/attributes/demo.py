@@ -10,6 +10,9 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
+
+from django.db import connection
 
 from kartoteka.attributes.models import Attribute, AttributeOption, AttributeValue
 from kartoteka.attributes.values import fold
@@ -25,17 +28,22 @@ DEFINITIONS = (
 
 
 def _definitions() -> dict[str, Attribute]:
-    found = {}
-    for position, (name, key, kind) in enumerate(DEFINITIONS):
-        attribute, _created = Attribute.objects.get_or_create(
-            key=key, defaults={"name": name, "name_key": fold(name), "type": kind, "position": position}
-        )
-        found[key] = attribute
-    segment = found["segment"]
-    for position, label in enumerate(SEGMENTS):
-        AttributeOption.objects.get_or_create(
-            attribute=segment, label_key=fold(label), defaults={"label": label, "position": position}
-        )
+    """The demo's attributes and the segment's values: two INSERTs (what exists already stays)."""
+    Attribute.objects.bulk_create(
+        [
+            Attribute(name=name, name_key=fold(name), key=key, type=kind, position=position)
+            for position, (name, key, kind) in enumerate(DEFINITIONS)
+        ],
+        ignore_conflicts=True,
+    )
+    found = {a.key: a for a in Attribute.objects.filter(key__in=[key for _n, key, _k in DEFINITIONS])}
+    AttributeOption.objects.bulk_create(
+        [
+            AttributeOption(attribute=found["segment"], label=label, label_key=fold(label), position=position)
+            for position, label in enumerate(SEGMENTS)
+        ],
+        ignore_conflicts=True,
+    )
     return found
 
 
@@ -43,21 +51,24 @@ def _definitions() -> dict[str, Attribute]:
 def seed(*, rng: random.Random, client_ids: Sequence[int]) -> str:
     attributes = _definitions()
     options = list(AttributeOption.objects.filter(attribute=attributes["segment"]).values_list("id", flat=True))
-    rows = []
+    ids = {key: attribute.pk for key, attribute in attributes.items()}
+    rows: list[tuple[Any, ...]] = []  # (client, attribute, number, date, yes/no, option)
     for client_id in client_ids:
         if rng.random() < 0.8:
-            rows.append(
-                AttributeValue(client_id=client_id, attribute=attributes["segment"], option_id=rng.choice(options))
-            )
+            rows.append((client_id, ids["segment"], None, None, None, rng.choice(options)))
         if rng.random() < 0.6:
             employees = Decimal(rng.choice((1, 2, 3, 5, 8, 12, 20, 35, 50, 120, 250)))
-            rows.append(AttributeValue(client_id=client_id, attribute=attributes["employees"], value_number=employees))
+            rows.append((client_id, ids["employees"], employees, None, None, None))
         if rng.random() < 0.7:
-            rows.append(
-                AttributeValue(client_id=client_id, attribute=attributes["newsletter"], value_bool=rng.random() < 0.5)
-            )
+            rows.append((client_id, ids["newsletter"], None, None, rng.random() < 0.5, None))
         if rng.random() < 0.5:
             since = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(0, 3650))
-            rows.append(AttributeValue(client_id=client_id, attribute=attributes["contract_since"], value_date=since))
-    AttributeValue.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+            rows.append((client_id, ids["contract_since"], None, since, None, None))
+    table = AttributeValue._meta.db_table
+    columns = "client_id, attribute_id, value_number, value_date, value_bool, option_id"
+    with connection.cursor() as cursor:  # one statement for every row; a second run adds nothing
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",  # noqa: S608
+            rows,
+        )
     return f"Attributes: {len(attributes)} defined, {len(rows)} values on the demo clients."

@@ -40,7 +40,7 @@ def _fields(client):
     """Everything a failed call must leave as it was."""
     client.refresh_from_db()
     return {
-        **{f: getattr(client, f) for f in CLIENT_FIELDS - {"groups", "labels"}},
+        **{f: getattr(client, f) for f in CLIENT_FIELDS - {"groups", "labels", "attributes"}},
         "groups": sorted(client.groups.values_list("id", flat=True)),
         "labels": sorted(client.labels.values_list("id", flat=True)),
     }

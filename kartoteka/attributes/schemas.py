@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, field_validator
 
 from kartoteka.api.schemas import Bool, Id, InputSchema, Text, _no_bool, documented
 from kartoteka.attributes.models import NAME_MAX, OPTION_MAX, Attribute
@@ -52,6 +52,14 @@ class AttributeIn(InputSchema):
     """Change an attribute (PATCH): only the fields sent change."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=documented(not_null=NOT_NULL))
+
+    @field_validator(*NOT_NULL, mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out, a field keeps its value; sent as null, it is refused (the document says so).
+        if value is None:
+            raise ValueError("Send a value, or leave the field out.")
+        return value
 
     name: Text | None = Field(
         None,

@@ -120,6 +120,7 @@ def _register_routers() -> None:
     from kartoteka.mailroom.api import router as mailroom_router
     from kartoteka.messaging.api import router as messaging_router
     from kartoteka.planner.api import router as planner_router
+    from kartoteka.portal.api import router as portal_router
 
     api.add_router("/", clients_router)
     api.add_router("/", bulk_router)
@@ -131,6 +132,7 @@ def _register_routers() -> None:
     api.add_router("/", exports_router)
     api.add_router("/", messaging_router)
     api.add_router("/", attributes_router)
+    api.add_router("/", portal_router)
 
 
 _register_routers()

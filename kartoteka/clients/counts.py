@@ -20,6 +20,10 @@ from django.db.models import QuerySet, Sum
 from kartoteka.clients.filters import STATUS_ANY, STATUS_CHOICES, ClientFilter
 from kartoteka.clients.models import Client, ClientCount
 
+# The filter parameters the counts answer; any other one set (a search, dates, has_portal, whatever
+# a later app declares in ClientFilter) leaves the count to COUNT instead of being ignored.
+ANSWERED = frozenset({"status", "group", "label", "sort"})
+
 # (kind, membership table, its set column)
 SETS = (("group", "clients_client_groups", "clientgroup_id"), ("label", "clients_client_labels", "label_id"))
 
@@ -28,8 +32,8 @@ def stored_count(scope: QuerySet[Client], filters: ClientFilter) -> int | None:
     """The number of clients in `scope` matching `filters` from the maintained counts, or None."""
     if connections[scope.db].vendor != "sqlite":
         return None  # PostgreSQL keeps no counts (migration 0009): COUNT it is
-    if scope.query.where or filters.q or filters.created_from or filters.created_to:
-        return None  # a narrowed scope, a search or dates: only COUNT knows
+    if scope.query.where or set(filters.to_params()) - ANSWERED:
+        return None  # a narrowed scope, a search, dates or any other filter: only COUNT knows
     if filters.attributes:
         return None  # custom attributes: COUNT over their value index
     if filters.group is not None and filters.label is not None:

@@ -24,6 +24,7 @@ from kartoteka.core.filtering import (
     Flag,
     Membership,
     ParamFamily,
+    Related,
     Search,
     Sort,
     declare,
@@ -77,6 +78,7 @@ class ClientFilter(FilterSet):
     created_to: dt.date | None = declare(DayBound(_("Created to"), column="created_at", upper=True), None)
     # attr.<key>=..., attr.<key>__gte=...: parsed by the attributes app (attributes/filters.py).
     attributes: tuple[Any, ...] = declare(ParamFamily(_("Attribute"), prefix="attr.", family="attributes"), ())
+    has_portal: str | None = declare(Related(_("Has client panel"), relation="portal_users"), None)
     archived: bool = declare(Flag(column="archived_at"), False)
     sort: str = declare(Sort(choices=SORTS), DEFAULT_SORT)
 

@@ -27,6 +27,7 @@ from kartoteka.audit.selectors import client_history
 from kartoteka.clients import fields, selectors, services
 from kartoteka.clients.filters import ClientFilter
 from kartoteka.clients.forms import ClientForm, ColouredSetForm, NoteForm
+from kartoteka.clients.integrations import attach_integrations
 from kartoteka.clients.models import Client, ClientGroup, Label
 from kartoteka.core.errors import ApplicationError, NotFound
 from kartoteka.core.listing import Column, RowPage, chip_links, column_headers, page_size, render_rows
@@ -74,6 +75,7 @@ def _list_context(request: AuthedRequest, *, archived: bool) -> dict[str, Any]:
         cursor = None
     groups, labels = list(selectors.groups_all(actor=request.user)), list(selectors.labels_all(actor=request.user))
     _attach_row_urls(page.items)
+    attach_integrations(request.user, page.items)  # other apps' marks in Integracje (clients.integrations)
     _attach_badges(request, page.items, groups, labels)
     rows = render_rows(LIST_COLUMNS, page.items, cells="clients/list", page=_row_page(request))  # jinja2/clients/list/
     params = filters.to_params()

@@ -44,11 +44,13 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kartoteka.core.numbers import InvalidNumber, parse_id
 from kartoteka.core.pagination import Page, SortSpec, paginate
 
 WALK_KEY = "walk_id"  # the row id as read from the index a page walks (see FilterSet.page)
+YES_NO = {"yes": gettext_lazy("yes"), "no": gettext_lazy("no")}  # the values of a Related filter
 PROBE_FROM = 1000  # matches: from here on a page checks them per row instead of listing them all
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # aware datetimes of both ends fit
 
@@ -254,6 +256,31 @@ class Reference(Filter):
 
     def condition(self, queryset: QuerySet[Any], value: Any, *, hide_index: bool, probe: bool) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.column}_id": value})
+
+
+@dataclass(frozen=True)
+class Related(Filter):
+    """`yes`: rows that have at least one row of the reverse relation `relation` (a client's portal
+    users); `no`: rows that have none. One EXISTS, so a list, its count and a selection agree."""
+
+    relation: str = ""
+
+    def parse(self, raw: Any) -> str:
+        value = str(raw)
+        if value not in YES_NO:
+            raise FilterValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(YES_NO)})
+        return value
+
+    def generated_help(self, default: Any) -> str:
+        return f"`yes`: rows with at least one of `{self.relation}`; `no`: rows with none."
+
+    def display(self, value: Any, model: type[Model]) -> str:
+        return str(YES_NO.get(value, value))
+
+    def condition(self, queryset: QuerySet[Any], value: Any, *, hide_index: bool, probe: bool) -> QuerySet[Any]:
+        reverse: Any = queryset.model._meta.get_field(self.relation)
+        rows = reverse.related_model._default_manager.filter(**{reverse.field.name: OuterRef("pk")})
+        return queryset.filter(Exists(rows) if value == "yes" else ~Exists(rows))
 
 
 def _parse_id(raw: Any) -> int:

@@ -20,7 +20,7 @@ from kartoteka.audit.services import audit_record
 from kartoteka.clients.models import Client
 from kartoteka.clients.validation import check_text, normalise_email
 from kartoteka.core.actors import Actor, SystemActor, user_of
-from kartoteka.core.errors import ApplicationError, ValidationError
+from kartoteka.core.errors import ApplicationError, PermissionDenied, ValidationError
 from kartoteka.core.permissions import require_perm
 from kartoteka.portal.models import NotificationPreference, PortalSettings, PortalUser
 
@@ -218,3 +218,29 @@ def notification_preferences_save(*, user: PortalUser, channels: Mapping[str, st
             actor=portal_actor(user), event_type="portal.preferences.changed", client=user.client, changes=changes
         )
     return after
+
+
+# --- what portal users change themselves ------------------------------------------------------
+
+CONTACT_FIELDS = ("email", "phone", "website", "street", "city", "postal_code", "country")
+
+
+def portal_contact_update(*, user: PortalUser, data: Mapping[str, Any], expected_version: int) -> Client:
+    """The portal user changes their client's contact details, when the business allows it.
+
+    Through the clients' own service (validation, version check, History entry naming the portal
+    user), limited to CONTACT_FIELDS. Duplicates are not asked about: the candidates are other
+    clients, which a portal user must never see.
+    """
+    from kartoteka.clients.services import client_update
+
+    if not portal_settings_get().clients_may_edit_contact:
+        raise PermissionDenied(_("Your contact details can only be changed by the office."))
+    values = {name: data[name] for name in CONTACT_FIELDS if name in data}
+    return client_update(
+        actor=portal_actor(user),
+        client=user.client,
+        data=values,
+        allow_duplicates=True,
+        expected_version=expected_version,
+    )

@@ -31,5 +31,7 @@ register_event_titles(
         "portal.user.password_reset": _("Portal password reset: %(email)s"),
         "portal.user.blocked": _("Portal user blocked: %(email)s"),
         "portal.user.unblocked": _("Portal user unblocked: %(email)s"),
+        "portal.users.blocked": _("Portal users blocked"),
+        "portal.users.unblocked": _("Portal users unblocked"),
     }
 )

@@ -18,7 +18,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -27,17 +30,23 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kartoteka.accounts.throttle import client_ip, over_limit
-from kartoteka.portal import services
+from kartoteka.clients.services import StaleEdit
+from kartoteka.core.errors import ApplicationError, NotFound
+from kartoteka.core.listing import page_size
+from kartoteka.core.pagination import InvalidCursor, Page, SortSpec, paginate
+from kartoteka.core.views import add_service_errors
+from kartoteka.mailroom.views import scan_response
+from kartoteka.portal import selectors, services
 from kartoteka.portal.auth import portal_authenticate
-from kartoteka.portal.forms import PortalLoginForm, PortalResetForm
+from kartoteka.portal.forms import ContactDetailsForm, NotificationsForm, PortalLoginForm, PortalResetForm
 from kartoteka.portal.models import PortalUser
 from kartoteka.portal.sessions import portal_login, portal_logout
 from kartoteka.portal.tokens import PortalTokenGenerator, invitation_tokens, reset_tokens
 
-PortalView = Callable[..., HttpResponse]
+PortalView = Callable[..., HttpResponseBase]
 
 
 def portal_login_required(view: PortalView) -> PortalView:
@@ -46,7 +55,7 @@ def portal_login_required(view: PortalView) -> PortalView:
     @login_not_required
     @never_cache
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = getattr(request, "portal_user", None)
         if user is None:
             return redirect_to_login(request.get_full_path(), reverse("portal:login"))
@@ -178,4 +187,97 @@ def reset_sent_view(request: HttpRequest) -> HttpResponse:
 
 @portal_login_required
 def home_view(request: HttpRequest, user: PortalUser) -> HttpResponse:
-    return render(request, "portal/home.html", {"portal_user": user, "client": user.client, "section": "home"})
+    may_edit = services.portal_settings_get().clients_may_edit_contact
+    return render(request, "portal/home.html", _context(user, "home", may_edit=may_edit))
+
+
+CASES_SORT = SortSpec(fields=("opened_at",), descending=True, name="-opened_at")
+MAIL_SORT = SortSpec(fields=("received_on",), descending=True, name="-received_on")
+
+
+def _page(request: HttpRequest, queryset: Any, spec: SortSpec) -> Page[Any]:
+    limit = page_size(request.GET.get("limit"))
+    try:
+        return paginate(queryset, spec, cursor=request.GET.get("cursor") or None, limit=limit)
+    except InvalidCursor:  # a stale or hand-edited cursor: the first page
+        return paginate(queryset, spec, cursor=None, limit=limit)
+
+
+def _context(user: PortalUser, section: str, **more: Any) -> dict[str, Any]:
+    return {"portal_user": user, "client": user.client, "section": section, **more}
+
+
+@portal_login_required
+@require_GET
+def cases_view(request: HttpRequest, user: PortalUser) -> HttpResponse:
+    page = _page(request, selectors.portal_cases(user=user), CASES_SORT)
+    return render(request, "portal/cases.html", _context(user, "cases", page=page))
+
+
+@portal_login_required
+@require_GET
+def case_view(request: HttpRequest, user: PortalUser, case_id: int) -> HttpResponse:
+    try:
+        case = selectors.portal_case_get(user=user, case_id=case_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "portal/case.html", _context(user, "cases", case=case))
+
+
+@portal_login_required
+@require_GET
+def mail_view(request: HttpRequest, user: PortalUser) -> HttpResponse:
+    page = _page(request, selectors.portal_mail(user=user), MAIL_SORT)
+    return render(request, "portal/mail.html", _context(user, "mail", page=page))
+
+
+@portal_login_required
+@require_GET
+def mail_scan_view(request: HttpRequest, user: PortalUser, mail_id: int) -> HttpResponseBase:
+    """A scan of the client's own mail, as a download (another client's item: 404)."""
+    try:
+        item, path = selectors.portal_mail_scan(user=user, mail_id=mail_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return scan_response(item, path)
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def details_view(request: HttpRequest, user: PortalUser) -> HttpResponse:
+    """Edit the client's contact details, when Settings → Client portal allows it (else 403)."""
+    if not services.portal_settings_get().clients_may_edit_contact:
+        raise DjangoPermissionDenied
+    client = user.client
+    form = ContactDetailsForm(request.POST if request.method == "POST" else None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.portal_contact_update(user=user, data=form.values(), expected_version=form.cleaned_data["version"])
+        except StaleEdit:
+            form.add_error(None, _("The office changed your details meanwhile. Check them and save again."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your contact details are saved."))
+            return redirect("portal:home")
+    return render(request, "portal/details.html", _context(user, "home", form=form))
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def notifications_view(request: HttpRequest, user: PortalUser) -> HttpResponse:
+    """Which messages the portal user gets, and by which channel."""
+    form = NotificationsForm(
+        request.POST if request.method == "POST" else None, initial=services.notification_channels(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preferences_save(user=user, channels=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("portal:notifications")
+    return render(request, "portal/notifications.html", _context(user, "notifications", form=form))

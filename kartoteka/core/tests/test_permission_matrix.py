@@ -45,6 +45,7 @@ from kartoteka.mailroom.tests.factories import MailItemFactory
 from kartoteka.mailroom.tests.files import png_bytes
 from kartoteka.notifications.services import notification_create
 from kartoteka.planner.tests.factories import TaskFactory
+from kartoteka.portal.models import PortalSettings
 from kartoteka.portal.tests.factories import PortalUserFactory, portal_logged_in
 
 ANONYMOUS, OUTSIDER, EMPLOYEE, MANAGER, ADMINISTRATOR = "anonymous", "outsider", "employee", "manager", "administrator"
@@ -81,6 +82,7 @@ class Objects:
     mail: Any = None  # a mail item of `client`, with a scan
     portal_user: Any = None  # a portal user of `client` (not the one the PORTAL role logs in as)
     attribute: Any = None  # a custom attribute (a list type, with one allowed value)
+    portal_settings: Any = None  # portal users may edit their contact details (so the page exists)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,12 @@ RULES: dict[str, Rule] = {
     "portal_staff:settings": web(get=ADMINISTRATOR, post=ADMINISTRATOR, data={"clients_may_edit_contact": "on"}),
     # --- the client portal (its own login; staff sessions do not count) -------------------
     "portal:home": web(get=PORTAL, post=PORTAL),
+    "portal:details": web(get=PORTAL, post=PORTAL, data={"city": "Gdańsk"}),  # allowed in Settings (fixture)
+    "portal:cases": web(get=PORTAL),
+    "portal:case": web(get=PORTAL),
+    "portal:mail": web(get=PORTAL),
+    "portal:mail_scan": web(get=PORTAL),
+    "portal:notifications": web(get=PORTAL, post=PORTAL, data={"mail": "email", "cases": "none", "news": "none"}),
     "portal:login": web(get=PUBLIC, post=PUBLIC, data={"email": "nobody@example.pl", "password": "x"}),
     "portal:logout": web(post=PUBLIC),  # ends a portal session if there is one
     "portal:invitation": web(get=PUBLIC, post=PUBLIC),  # a wrong token: "link not valid"
@@ -318,6 +326,11 @@ RULES: dict[str, Rule] = {
         POST=MANAGER, data=lambda o: {**_bulk_api(o), "attribute": o.attribute.pk, "value": "Handel"}
     ),
     "api/clients/bulk/clear_attribute": api(POST=MANAGER, data=lambda o: {**_bulk_api(o), "attribute": o.attribute.pk}),
+    "api/clients/<client_id>/portal-users": api(GET=EMPLOYEE, POST=EMPLOYEE, data={"email": "nowy@example.pl"}),
+    "api/portal-users/<user_id>/block": api(POST=MANAGER),
+    "api/portal-users/<user_id>/unblock": api(POST=MANAGER),  # not blocked: refused by the rule (409)
+    "api/clients/bulk/block_users": api(POST=MANAGER, data=_bulk_api),
+    "api/clients/bulk/unblock_users": api(POST=MANAGER, data=_bulk_api),
     "api/jobs": api(GET=USER),  # the jobs one may see (one's own; every job for administrators)
     "api/jobs/<job_id>": api(GET=ADMINISTRATOR, deny=(404,)),
     "api/jobs/<job_id>/cancel": api(POST=ADMINISTRATOR, deny=(404,)),
@@ -466,6 +479,7 @@ def objects(db, settings, tmp_path) -> Objects:
         ),
         portal_user=PortalUserFactory(client=client),
         attribute=_attribute(client),
+        portal_settings=PortalSettings.objects.create(clients_may_edit_contact=True),
     )
 
 

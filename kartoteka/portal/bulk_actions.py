@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from kartoteka.bulk.registry import ARCHIVE, CLIENTS, BulkAction, BulkContext, Skip, register
+from kartoteka.bulk.registry import CLIENTS, BulkAction, BulkContext, Skip, register
 from kartoteka.clients.models import Client
 from kartoteka.portal.models import PortalUser
 from kartoteka.portal.services import BLOCK_PERMISSION, block_rows, unblock_rows
@@ -41,7 +41,7 @@ register(
         name="block_users",
         label=_("Block users"),
         permission=BLOCK_PERMISSION,
-        lists=(CLIENTS, ARCHIVE),
+        lists=(CLIENTS,),
         event_type="portal.users.blocked",
         skips=(
             NO_USERS,
@@ -68,7 +68,7 @@ register(
         name="unblock_users",
         label=_("Unblock users"),
         permission=BLOCK_PERMISSION,
-        lists=(CLIENTS, ARCHIVE),
+        lists=(CLIENTS,),
         event_type="portal.users.unblocked",
         skips=(
             NO_USERS,

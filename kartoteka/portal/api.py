@@ -37,8 +37,8 @@ def portal_user_list(request: HttpRequest, client_id: PathId) -> dict[str, Any]:
 )
 def portal_user_invite(request: HttpRequest, client_id: PathId, payload: PortalUserInviteIn) -> Status[PortalUser]:
     """Invite a person: creates the portal user (or renews a pending invitation) and e-mails a
-    one-time link to set the password. 409 when the client is archived or the address already has
-    an activated account of this client; 422 on `email` when it belongs to another client's user."""
+    one-time link to set the password. 409 when the client is archived, the address already has
+    an activated account of this client, or it is another client's portal login."""
     actor = _actor(request)
     client = client_get(actor=actor, client_id=client_id)
     data = payload.model_dump(exclude_unset=True)

@@ -29,6 +29,14 @@ BLOCK_PERMISSION = "portal.block_portaluser"
 SETTINGS_PERMISSION = "portal.change_portalsettings"
 
 
+class AddressTaken(ApplicationError):
+    """The address is another client's portal login (a login is one person of one client): a
+    conflict with what exists (409 in the API), not a malformed value."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This address already has a portal account of another client."))
+
+
 class PortalUserExists(ApplicationError):
     """The address already has an activated account of this client: nothing was sent."""
 
@@ -70,7 +78,7 @@ def portal_user_invite(
     The link (valid KARTOTEKA_PORTAL_INVITE_HOURS, once) opens the page that sets the password.
     An address already invited to this client but not yet activated gets a new link (the old
     ones stop working); an activated one raises PortalUserExists; an address that is a portal
-    user of another client is a ValidationError on `email`. The e-mail is sent by the worker
+    user of another client raises AddressTaken. The e-mail is sent by the worker
     after the commit. Every refusal is raised before anything is written, and the write is its
     own savepoint, so a caller's transaction (the web form creates a client and invites in one)
     survives a refusal it catches.
@@ -90,7 +98,7 @@ def portal_user_invite(
             user.save()
             audit_record(actor=actor, event_type="portal.user.invited", client=client, details={"email": email})
     except IntegrityError:  # invited elsewhere at the same moment
-        raise ValidationError({"email": [_("This address already has a portal account.")]}) from None
+        raise AddressTaken from None
     _send_after_commit("invitation", user, language)
     return user
 
@@ -99,7 +107,7 @@ def _invitable(client: Client, email: str) -> PortalUser | None:
     """The existing portal user with that address to invite again, or None; refusals raised."""
     user = PortalUser.objects.filter(email=email).first()
     if user is not None and user.client_id != client.pk:
-        raise ValidationError({"email": [_("This address already has a portal account of another client.")]})
+        raise AddressTaken
     if user is not None and user.is_activated:
         raise PortalUserExists(user)
     return user
